@@ -1,0 +1,158 @@
+# napagent: the Windows binaries are cross-built with MinGW-w64 and tested under Wine; the
+# platform-neutral agent core is built natively and tested under ASan/UBSan.
+#   make         build everything into build/bin
+#   make check   every test (native + Wine); make run: the end-to-end demo; make bench
+SHELL := /bin/bash
+BUILD := build
+GEN   := $(BUILD)/gen
+OBJ   := $(BUILD)/obj
+BIN   := $(BUILD)/bin
+TBIN  := $(BUILD)/tests
+DEPS  := $(BUILD)/deps
+VERSION := 0.1.0
+
+CROSS   := x86_64-w64-mingw32-
+WCC     := $(CROSS)gcc
+WIDL    := $(CROSS)widl
+WINDRES := $(CROSS)windres
+WINE_IDL_DIR := /usr/include/wine/wine/windows
+MINGW_IDL_DIR = $(DEPS)/src/mingw-w64/tree/mingw-w64-headers/include
+LIBUV_DIR := $(DEPS)/libuv
+
+# MinGW-w64's IDL says WINBOOL where the SDK (and Wine's base IDL) say BOOL: same type.
+# widl runs inside $(GEN): the generated _p.c files include their header by the name given.
+WIDLFLAGS := -Oicf -m64 -Iidl -I$(WINE_IDL_DIR) -DWINBOOL=BOOL
+WCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DCOBJMACROS -DCONST_VTABLE -DUNICODE -D_UNICODE \
+           -D_WIN32_WINNT=0x0601 -DNAPAGENT_VERSION='"$(VERSION)"' -I$(GEN) -Iservice -Iproxystub
+WLDFLAGS := -static -municode
+# Test and sample programs have a plain main().
+TLDFLAGS := -static
+COM_LIBS := -lole32 -loleaut32 -luuid -lrpcrt4 -ladvapi32
+UV_LIBS  := -L$(LIBUV_DIR)/lib -luv_a -lws2_32 -liphlpapi -luserenv -ldbghelp -lpsapi \
+            -luser32 -lshell32
+
+# The NAP IDL files taken from MinGW-w64's sources, and ours.
+NAP_IDLS := naptypes napprotocol napcommon napenforcementclient napsystemhealthagent napmanagement
+OWN_IDLS := napagentdiag napagentclasses
+PROXY_IDLS := $(NAP_IDLS) napagentdiag
+GEN_HEADERS := $(patsubst %,$(GEN)/%.h,$(NAP_IDLS) $(OWN_IDLS))
+GEN_IID_SRCS := $(patsubst %,$(GEN)/%_i.c,$(NAP_IDLS) $(OWN_IDLS))
+GEN_PROXY_SRCS := $(patsubst %,$(GEN)/%_p.c,$(PROXY_IDLS)) $(GEN)/dlldata.c
+
+SERVICE_SRCS := $(wildcard service/*.c)
+-include mk/core.mk
+SERVICE_SRCS += $(CORE_SRCS)
+QAGENT_SRCS := $(wildcard proxystub/*.c)
+NAPCTL_SRCS := $(wildcard napctl/*.c)
+
+PROGRAMS := $(BIN)/napagent.exe $(BIN)/qagent.dll $(BIN)/napctl.exe
+WINE_TEST_PROGRAMS := $(TBIN)/t_binary_compat.exe \
+                      $(patsubst tests/wine/%.c,$(TBIN)/%.exe,$(wildcard tests/wine/t_*.c))
+# Shell-driven tests run after the programs; each leaves napagent installed and stopped.
+WINE_TEST_SCRIPTS := $(wildcard tests/wine/*.t)
+DEMO_PROGRAMS := $(BIN)/demo_client.exe
+
+# Generated sources are build products too: keep them for inspection and rebuilds.
+.SECONDARY:
+
+.PHONY: all deps check check-wine run bench clean dist
+all: $(PROGRAMS)
+
+# Runs every time: it only asks dpkg and looks at stamps when all is present.
+deps:
+	@tools/install-deps.sh
+
+$(GEN)/idl/.stamp: | deps
+	@mkdir -p $(GEN)/idl
+	@touch $@
+
+# Upstream IDL plus our documented corrections (idl/overlay/NAME-*.patch).
+$(GEN)/idl/%.idl: $(GEN)/idl/.stamp $(wildcard idl/overlay/*.patch)
+	@if [ -f idl/$*.idl ]; then cp idl/$*.idl $@; else \
+	   cp $(MINGW_IDL_DIR)/$*.idl $@ && \
+	   for p in idl/overlay/$*-*.patch; do [ -f "$$p" ] || continue; \
+	     patch --quiet --no-backup-if-mismatch $@ "$$p" || exit 1; done; fi
+
+IDL_FILES := $(patsubst %,$(GEN)/idl/%.idl,$(NAP_IDLS) $(OWN_IDLS))
+
+# widl writes .h, _p.c and _i.c in one run; a stamp per IDL keeps make -j safe.
+$(GEN)/%.widl-stamp: $(GEN)/idl/%.idl $(IDL_FILES)
+	@echo "  WIDL    $*.idl"
+	@cd $(GEN) && $(WIDL) $(WIDLFLAGS) -h -H $*.h -u -U $*_i.c \
+	    $(if $(filter $*,$(PROXY_IDLS)),-p -P $*_p.c) idl/$*.idl
+	@# rpcrt4 fills the zero slots of delegating stub vtables (derived interfaces) at run time,
+	@# so they must not land in read-only data, where widl's "static const" puts them.
+	@$(if $(filter $*,$(PROXY_IDLS)),sed -i 's/^static const CInterfaceStubVtbl /static CInterfaceStubVtbl /' $(GEN)/$*_p.c)
+	@touch $@
+$(GEN)/%.h $(GEN)/%_i.c: $(GEN)/%.widl-stamp ;
+$(GEN)/%_p.c: $(GEN)/%.widl-stamp ;
+
+$(GEN)/dlldata.c: $(IDL_FILES)
+	@echo "  WIDL    dlldata.c"
+	@cd $(GEN) && $(WIDL) --dlldata-only -o dlldata.c $(PROXY_IDLS)
+
+# Objects: one rule per tree; every Windows object waits for all generated headers.
+$(OBJ)/%.o: %.c $(GEN_HEADERS) | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(WCC) $(WCFLAGS) -I$(LIBUV_DIR)/include -c $< -o $@
+
+# widl's generated proxy code is not ours to make -Wextra clean.
+GEN_CFLAGS := $(filter-out -Wextra -Werror,$(WCFLAGS)) -Wno-unused -include proxystub/proxy_prototypes.h \
+              -DREGISTER_PROXY_DLL -DENTRY_PREFIX=Prx \
+              -DPROXY_CLSID_IS='{0x58f3ecaa,0xb68a,0x4c58,{0xb8,0x1c,0xcc,0xc6,0x31,0xcb,0x6d,0x5b}}'
+$(OBJ)/gen/%.o: $(GEN)/%.c $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(WCC) $(GEN_CFLAGS) -c $< -o $@
+
+GEN_IID_OBJS := $(patsubst $(GEN)/%.c,$(OBJ)/gen/%.o,$(GEN_IID_SRCS))
+GEN_PROXY_OBJS := $(patsubst $(GEN)/%.c,$(OBJ)/gen/%.o,$(GEN_PROXY_SRCS))
+
+$(BIN)/napagent.exe: $(SERVICE_SRCS:%.c=$(OBJ)/%.o) $(GEN_IID_OBJS) | deps
+	@mkdir -p $(BIN)
+	$(WCC) $(WLDFLAGS) -o $@ $^ $(UV_LIBS) $(COM_LIBS)
+
+$(BIN)/qagent.dll: $(QAGENT_SRCS:%.c=$(OBJ)/%.o) $(GEN_PROXY_OBJS) $(GEN_IID_OBJS) proxystub/qagent.def
+	@mkdir -p $(BIN)
+	$(WCC) -shared -static -o $@ $(filter-out %.def,$^) proxystub/qagent.def $(COM_LIBS)
+
+$(BIN)/napctl.exe: $(NAPCTL_SRCS:%.c=$(OBJ)/%.o) $(GEN_IID_OBJS)
+	@mkdir -p $(BIN)
+	$(WCC) $(WLDFLAGS) -o $@ $^ $(COM_LIBS)
+
+$(BIN)/demo_client.exe: $(OBJ)/examples/demo_client.o $(GEN_IID_OBJS)
+	@mkdir -p $(BIN)
+	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
+
+$(TBIN)/%.exe: $(OBJ)/tests/wine/%.o $(GEN_IID_OBJS)
+	@mkdir -p $(TBIN)
+	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
+
+# The binary compatibility test: one object sees our generated headers, the other only the
+# SDK headers shipped with MinGW-w64; each describes the layouts it sees, main compares.
+$(OBJ)/tests/compat/layout_sdk.o: tests/compat/describe_layout.c tests/compat/layout.h | deps
+	@mkdir -p $(dir $@)
+	$(WCC) $(filter-out -I$(GEN),$(WCFLAGS)) -DLAYOUT_SIDE=sdk -c $< -o $@
+$(OBJ)/tests/compat/layout_ours.o: tests/compat/describe_layout.c tests/compat/layout.h $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(WCC) $(WCFLAGS) -DLAYOUT_SIDE=ours -c $< -o $@
+$(TBIN)/t_binary_compat.exe: $(OBJ)/tests/compat/layout_sdk.o $(OBJ)/tests/compat/layout_ours.o \
+                             $(OBJ)/tests/compat/compare_layouts.o
+	@mkdir -p $(TBIN)
+	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
+
+# The native core's targets come from mk/core.mk.
+check: $(if $(wildcard mk/core.mk),native-check) check-wine
+
+check-wine: $(PROGRAMS) $(DEMO_PROGRAMS) $(WINE_TEST_PROGRAMS)
+	@tests/wine/run-tests.sh $(WINE_TEST_PROGRAMS) $(WINE_TEST_SCRIPTS)
+
+run: $(PROGRAMS) $(DEMO_PROGRAMS)
+	@tools/run-demo.sh
+
+bench: $(if $(wildcard mk/core.mk),native-bench) $(PROGRAMS) $(TBIN)/bench_com_calls.exe
+	@tools/bench-com.sh
+
+clean:
+	rm -rf $(GEN) $(OBJ) $(BIN) $(TBIN) $(BUILD)/native $(BUILD)/wine

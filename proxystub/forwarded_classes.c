@@ -1,0 +1,22 @@
+/* The documented classes napagent serves. Only classes the service really registers may be
+ * listed: Wine polls up to 30 s for a class that never appears. */
+#include "qagent.h"
+#include <napagentclasses.h>
+
+const CLSID *const forwarded_classes[] = {
+    &CLSID_NapEnforcementClientBinding,
+    NULL
+};
+
+const WCHAR *const forwarded_class_names[] = {
+    L"NAP Enforcement Client Binding",
+    NULL
+};
+
+BOOL is_forwarded_class(REFCLSID clsid)
+{
+    for (int i = 0; forwarded_classes[i]; i++)
+        if (IsEqualCLSID(clsid, forwarded_classes[i]))
+            return TRUE;
+    return FALSE;
+}

@@ -1,0 +1,58 @@
+/* Private declarations shared by the napagent service's Windows adapter files. The NAP logic
+ * lives in the platform-neutral core (service/core); these files host it: SCM, COM, registry. */
+#ifndef NAPAGENT_SERVICE_H
+#define NAPAGENT_SERVICE_H
+
+#include <windows.h>
+
+#define NAPAGENT_SERVICE_NAME L"napagent"
+#define NAPAGENT_DISPLAY_NAME L"Network Access Protection Agent"
+#define NAPAGENT_DESCRIPTION L"Tracks the health state of this computer for network access " \
+    L"protection enforcement clients and system health agents (napagent, an open NAP agent)."
+#define NAPAGENT_QAGENT_DLL L"qagent.dll"
+
+/* Exit codes of napagent.exe's command line. */
+enum napagent_exit
+{
+    EXIT_OK = 0,
+    EXIT_STEP_FAILED = 1,
+    EXIT_USAGE = 2,
+};
+
+/* A class the service registers with COM, and how to make one instance of it. */
+struct served_class
+{
+    const CLSID *clsid;
+    const WCHAR *name;
+    HRESULT (*create)(REFIID riid, void **out);
+};
+extern const struct served_class served_classes[];
+extern const GUID napagent_appid;
+
+/* Every COM object's constructor. */
+HRESULT ec_binding_create(REFIID riid, void **out);
+HRESULT agent_diagnostics_create(REFIID riid, void **out);
+HRESULT class_factory_create(const struct served_class *cls, IClassFactory **out);
+
+/* The server: everything between "COM initialized" and "class objects revoked". Reports
+ * progress through the callback so the SCM sees checkpoints while it starts. */
+typedef void (*server_progress_fn)(void);
+HRESULT server_start(server_progress_fn progress);
+void server_stop(server_progress_fn progress);
+
+/* The libuv loop thread that owns the agent core's state. */
+int loop_thread_start(void);
+void loop_thread_stop(void);
+
+int service_run_dispatcher(void);
+int console_run(void);
+int install_service(void);
+int uninstall_service(void);
+
+/* Diagnostic log: C:\ProgramData\napagent\napagent.log (the event log is for administrators'
+ * events; this file is for whoever debugs the service). */
+void service_log_open(void);
+void service_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void service_log_close(void);
+
+#endif

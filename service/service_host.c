@@ -1,0 +1,96 @@
+/* napagent under the SCM: status reporting with real checkpoints, and the two controls we
+ * implement (STOP and SHUTDOWN). Every status change goes through report_status(). */
+#include "napagent.h"
+#include <stdio.h>
+
+/* Start and stop each finish in well under a second; the hints leave room for a slow machine. */
+#define START_WAIT_HINT_MS 5000
+#define STOP_WAIT_HINT_MS 5000
+
+static SERVICE_STATUS_HANDLE status_handle;
+static SERVICE_STATUS status;
+static HANDLE stop_event;
+
+static void report_status(DWORD state, DWORD exit_code, DWORD wait_hint)
+{
+    status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+    status.dwCurrentState = state;
+    status.dwWin32ExitCode = exit_code;
+    status.dwServiceSpecificExitCode = 0;
+    status.dwWaitHint = wait_hint;
+    status.dwControlsAccepted = state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN : 0;
+    if (state == SERVICE_RUNNING || state == SERVICE_STOPPED)
+        status.dwCheckPoint = 0;
+    else
+        status.dwCheckPoint++;
+    SetServiceStatus(status_handle, &status);
+}
+
+static void start_progress(void)
+{
+    report_status(SERVICE_START_PENDING, NO_ERROR, START_WAIT_HINT_MS);
+}
+
+static void stop_progress(void)
+{
+    report_status(SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_HINT_MS);
+}
+
+static DWORD WINAPI control_handler(DWORD control, DWORD event_type, void *event_data, void *context)
+{
+    (void)event_type;
+    (void)event_data;
+    (void)context;
+    switch (control)
+    {
+    case SERVICE_CONTROL_STOP:
+    case SERVICE_CONTROL_SHUTDOWN:
+        stop_progress();
+        SetEvent(stop_event);
+        return NO_ERROR;
+    case SERVICE_CONTROL_INTERROGATE:
+        return NO_ERROR;
+    default:
+        return ERROR_CALL_NOT_IMPLEMENTED;
+    }
+}
+
+static void WINAPI service_main(DWORD argc, WCHAR **argv)
+{
+    HRESULT hr;
+
+    (void)argc;
+    (void)argv;
+    status_handle = RegisterServiceCtrlHandlerExW(NAPAGENT_SERVICE_NAME, control_handler, NULL);
+    if (!status_handle)
+        return;
+    start_progress();
+    stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    hr = stop_event ? server_start(start_progress) : HRESULT_FROM_WIN32(GetLastError());
+    if (FAILED(hr))
+    {
+        server_stop(stop_progress);
+        report_status(SERVICE_STOPPED, ERROR_SERVICE_SPECIFIC_ERROR, 0);
+        return;
+    }
+    report_status(SERVICE_RUNNING, NO_ERROR, 0);
+    WaitForSingleObject(stop_event, INFINITE);
+    server_stop(stop_progress);
+    CloseHandle(stop_event);
+    report_status(SERVICE_STOPPED, NO_ERROR, 0);
+}
+
+int service_run_dispatcher(void)
+{
+    static WCHAR name[] = NAPAGENT_SERVICE_NAME;
+    static const SERVICE_TABLE_ENTRYW table[] = {{name, service_main}, {NULL, NULL}};
+
+    if (StartServiceCtrlDispatcherW(table))
+        return EXIT_OK;
+    if (GetLastError() == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT)
+        fwprintf(stderr, L"napagent: not started by the service control manager.\n"
+                         L"Start the service with 'net start napagent', or run 'napagent.exe --console'.\n");
+    else
+        fwprintf(stderr, L"napagent: StartServiceCtrlDispatcher failed: error %lu\n", GetLastError());
+    return EXIT_STEP_FAILED;
+}

@@ -1,0 +1,19 @@
+# TAP for the shell-driven Wine tests (sourced). Mirrors tests/tap.h: ok, diag, tap_done.
+tap_count=0
+tap_failed=0
+
+ok() { # ok STATUS "description"   (STATUS 0 = pass, as a shell exit code)
+    tap_count=$((tap_count + 1))
+    if [ "$1" -eq 0 ]; then echo "ok $tap_count - $2"
+    else echo "not ok $tap_count - $2"; tap_failed=$((tap_failed + 1)); fi
+}
+
+diag() { echo "# $*"; }
+
+tap_done() { echo "1..$tap_count"; [ "$tap_failed" -eq 0 ]; }
+
+# Registry probes through Wine's own reg.exe: exit 0 when the key (and value) exist.
+reg_has() { # reg_has KEY [VALUE]
+    if [ $# -eq 2 ]; then wine reg query "$1" /v "$2" >/dev/null 2>&1
+    else wine reg query "$1" >/dev/null 2>&1; fi
+}

@@ -1,0 +1,50 @@
+/* Small helpers shared by the Windows test clients. */
+#ifndef NAPAGENT_WINE_TEST_H
+#define NAPAGENT_WINE_TEST_H
+
+#include <windows.h>
+
+static inline SC_HANDLE open_napagent(DWORD access)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    SC_HANDLE service = scm ? OpenServiceW(scm, L"napagent", access) : NULL;
+
+    if (scm)
+        CloseServiceHandle(scm);
+    return service;
+}
+
+/* The napagent service's current state (SERVICE_STOPPED, ...), or 0 if it cannot be queried. */
+static inline DWORD service_state(void)
+{
+    SC_HANDLE service = open_napagent(SERVICE_QUERY_STATUS);
+    SERVICE_STATUS status = {0};
+
+    if (service)
+    {
+        QueryServiceStatus(service, &status);
+        CloseServiceHandle(service);
+    }
+    return status.dwCurrentState;
+}
+
+/* Puts the service in the STOPPED state a test starts from; TRUE when it got there. */
+static inline BOOL service_stop_and_wait(void)
+{
+    SC_HANDLE service = open_napagent(SERVICE_STOP | SERVICE_QUERY_STATUS);
+    SERVICE_STATUS status = {0};
+
+    if (!service)
+        return FALSE;
+    ControlService(service, SERVICE_CONTROL_STOP, &status);
+    for (int waited = 0; waited < 10000; waited += 20)
+    {
+        if (!QueryServiceStatus(service, &status) || status.dwCurrentState == SERVICE_STOPPED)
+            break;
+        Sleep(20);
+    }
+    CloseServiceHandle(service);
+    return status.dwCurrentState == SERVICE_STOPPED;
+}
+
+#endif

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# make bench, COM side: the service under Wine in a private prefix, benchmark clients against it.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+source tools/wine-prefix.sh
+trap wine_prefix_down EXIT
+wine_prefix_up "$top/build/wine/bench"
+wine_install_binaries build/bin
+wine_run 'C:\napagent\napagent.exe' install >/dev/null
+wine_run net start napagent >/dev/null
+wine_run build/tests/bench_com_calls.exe
+wine_run net stop napagent >/dev/null
