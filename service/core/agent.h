@@ -1,0 +1,226 @@
+/* The platform-neutral NAP agent core: registrations, bindings, the SoH-change state machine
+ * with its retry scheduler, diagnostics and snapshots. The COM adapter is a thin layer over this
+ * header; nothing here knows COM or Windows.
+ *
+ * Threading contract (details in docs/core.md):
+ * - One loop thread owns every piece of core state. Entry points below may be called from any
+ *   thread; a call from another thread is handed to the loop and waits for its answer, a call
+ *   made on the loop thread itself runs inline.
+ * - Calls into the client (struct agent_client_calls) run only on that client's own worker,
+ *   never on the loop thread and never under a core lock, so a client may call back into the
+ *   agent from inside them (an EC calls GetSoHRequest from NotifySoHChange).
+ * - The diagnostics sink and the storage run on the loop thread: they must not block for long
+ *   and must not call back into the agent. */
+#ifndef NAPAGENT_CORE_AGENT_H
+#define NAPAGENT_CORE_AGENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "nap_result.h"
+#include "registration.h"
+#include "retry_policy.h"
+
+/* NAP's documented limits (naptypes.h). They are the defaults, not hard-wired: benchmarks raise
+ * them far beyond. */
+#define NAP_MAX_ENFORCER_COUNT 20u
+#define NAP_MAX_SYSTEM_HEALTH_ENTITY_COUNT 20u
+#define NAP_MAX_CONNECTION_COUNT_PER_ENFORCER 20u
+
+struct agent_config {
+    uint32_t max_enforcers;                 /* registered ECs */
+    uint32_t max_health_agents;             /* registered SHAs */
+    uint32_t max_connections_per_enforcer;
+    /* Threads that run outgoing calls. A frozen client holds one; as long as fewer clients are
+     * frozen than this, nobody else waits. 0 means max_enforcers + max_health_agents. */
+    uint32_t max_worker_threads;
+    struct retry_policy retry;
+    uint64_t jitter_seed;                   /* 0: seeded from the clock */
+};
+
+/* Which fields agent_config_normalize() replaced with defaults because they were invalid. */
+enum agent_config_replaced {
+    AGENT_CONFIG_REPLACED_MAX_ENFORCERS = 1u << 0,
+    AGENT_CONFIG_REPLACED_MAX_HEALTH_AGENTS = 1u << 1,
+    AGENT_CONFIG_REPLACED_MAX_CONNECTIONS = 1u << 2,
+    AGENT_CONFIG_REPLACED_RETRY_FIRST_DELAY = RETRY_REPLACED_FIRST_DELAY,
+    AGENT_CONFIG_REPLACED_RETRY_FACTOR = RETRY_REPLACED_FACTOR,
+    AGENT_CONFIG_REPLACED_RETRY_MAX_DELAY = RETRY_REPLACED_MAX_DELAY,
+    AGENT_CONFIG_REPLACED_RETRY_JITTER = RETRY_REPLACED_JITTER,
+    AGENT_CONFIG_REPLACED_RETRY_ATTEMPTS = RETRY_REPLACED_ATTEMPTS,
+};
+
+void agent_config_defaults(struct agent_config *config);
+/* Replaces invalid fields by their defaults; returns the enum agent_config_replaced bits of
+ * what it replaced (0: the configuration was valid as given). */
+unsigned agent_config_normalize(struct agent_config *config);
+
+/* ---- What the host provides ---- */
+
+/* Persistence of registrations. The Windows side backs it with the registry; tests use
+ * memory_store.h. Called on the loop thread (and by agent_create for load_all). */
+struct agent_storage {
+    void *context;
+    /* Calls add() once per stored registration. */
+    nap_result (*load_all)(void *context,
+                           void (*add)(void *add_context, const struct nap_registration *r),
+                           void *add_context);
+    nap_result (*save)(void *context, const struct nap_registration *r);
+    nap_result (*remove)(void *context, enum nap_component_kind kind, uint32_t id);
+};
+
+enum agent_event_kind {
+    AGENT_EVENT_REGISTERED = 1,
+    AGENT_EVENT_UNREGISTERED,
+    AGENT_EVENT_ENABLED_CHANGED,       /* result: 1 enabled, 0 disabled */
+    AGENT_EVENT_BOUND,
+    AGENT_EVENT_UNBOUND,               /* by Uninitialize, binding destruction or stop */
+    AGENT_EVENT_INITIALIZE_REFUSED,    /* result: why */
+    AGENT_EVENT_SOH_CHANGE_RAISED,     /* component: the EC that gets the change */
+    AGENT_EVENT_SOH_CHANGE_MERGED,     /* a change joined one already pending for the EC */
+    AGENT_EVENT_NOTIFICATION_SENT,     /* attempt: 1 for the first notification of a change */
+    AGENT_EVENT_NOTIFICATION_FAILED,   /* attempt, next_delay_ms, result (NAP_RESULT_OK when the EC
+                                          reported NotifySoHChangeFailure) */
+    AGENT_EVENT_RETRY_EXHAUSTED,       /* once per change: from now on every next_delay_ms */
+    AGENT_EVENT_CLIENT_DIED,           /* result: the transport error; the client was unbound */
+    AGENT_EVENT_CHANGE_APPLIED,        /* attempt: notifications it took */
+    AGENT_EVENT_LIMIT_REACHED,         /* result: NAP_RESULT_OUT_OF_MEMORY */
+    AGENT_EVENT_STORAGE_FAILED,        /* result: what the storage answered */
+};
+
+struct agent_event {
+    enum agent_event_kind kind;
+    enum nap_component_kind component_kind;
+    uint32_t component_id;
+    uint32_t attempt;
+    uint64_t next_delay_ms;
+    nap_result result;
+};
+
+/* Called on the loop thread: must not block and must not call the agent. */
+struct agent_sink {
+    void *context;
+    void (*emit)(void *context, const struct agent_event *event);
+};
+
+/* Outgoing calls, implemented by the adapter. `client` is the adapter's handle of the callback
+ * object given to agent_binding_initialize. Each runs on that client's own worker thread. */
+struct agent_client_calls {
+    void *context;
+    /* INapEnforcementClientCallback::NotifySoHChange. */
+    nap_result (*ec_notify_soh_change)(void *context, void *client);
+    /* The core is done with `client`: called exactly once per successful initialize, after every
+     * other call on it returned. died is 1 when the client was dropped for a transport error
+     * (the adapter then disconnects the object, since Wine never runs it down). */
+    void (*client_release)(void *context, void *client, int died);
+};
+
+struct agent_dependencies {
+    const struct agent_storage *storage;
+    const struct agent_sink *sink;          /* may be NULL */
+    const struct agent_client_calls *calls;
+};
+
+/* ---- Life cycle ---- */
+
+struct agent;
+
+/* Loads the registrations and prepares the core. With loop == NULL the core owns its loop and
+ * agent_start() runs it on a thread of its own (the service). With a loop, the thread calling
+ * agent_create is the loop thread and the caller runs the loop (tests). The config is normalized
+ * as by agent_config_normalize; *replaced (may be NULL) receives what was replaced. */
+nap_result agent_create(const struct agent_config *config, const struct agent_dependencies *deps,
+                        uv_loop_t *loop, struct agent **out, unsigned *replaced);
+/* Starts the core's own loop thread (only for agents created without a loop). */
+nap_result agent_start(struct agent *agent);
+/* Stops accepting calls (they answer NAP_RESULT_SERVICE_NOT_RUNNING from then on), unbinds every
+ * client, waits until every outgoing call returned and every client was released, closes all
+ * handles and joins all threads. From any thread but a worker; with a caller-run loop, call it
+ * on the loop thread outside any libuv callback. A frozen client delays the stop until it
+ * returns. */
+void agent_stop(struct agent *agent);
+/* Frees the agent; after agent_stop (it stops the agent itself if needed). */
+void agent_destroy(struct agent *agent);
+
+/* ---- Bindings (one per COM binding object) ---- */
+
+struct agent_binding;
+
+nap_result agent_binding_create(struct agent *agent, enum nap_component_kind kind,
+                                struct agent_binding **out);
+/* Uninitializes if needed (waiting like agent_binding_uninitialize), then frees the binding.
+ * Safe after agent_stop, not after agent_destroy. */
+void agent_binding_destroy(struct agent_binding *binding);
+
+/* Initialize: NOT_REGISTERED, ENTITY_DISABLED (EC registered but not enabled), ALREADY_INITIALIZED
+ * (this binding is initialized, or another binding holds the id). */
+nap_result agent_binding_initialize(struct agent_binding *binding, uint32_t id, void *client);
+/* Uninitialize: NOT_INITIALIZED, or OK once the client's in-flight outgoing call returned and
+ * client_release ran. Exceptions, where waiting would deadlock: called by the client from inside
+ * one of its own callbacks, or on a caller-run loop's thread; client_release then follows as soon
+ * as the running call returns. */
+nap_result agent_binding_uninitialize(struct agent_binding *binding);
+
+/* EC: GetSoHRequest was called; the pending change (if any) counts as applied. */
+nap_result agent_ec_soh_request_taken(struct agent_binding *binding);
+/* EC: NotifySoHChangeFailure. NOT_INITIALIZED, NOT_PENDING when no notification awaits an answer. */
+nap_result agent_ec_notify_soh_change_failure(struct agent_binding *binding);
+/* EC: CreateConnection / NotifyConnectionStateDown accounting (OUT_OF_MEMORY past the limit). */
+nap_result agent_ec_connection_created(struct agent_binding *binding);
+nap_result agent_ec_connection_down(struct agent_binding *binding);
+/* SHA: NotifySoHChange. Returns at once; every bound EC gets the change. */
+nap_result agent_sha_notify_soh_change(struct agent_binding *binding);
+
+/* A health change for every bound EC, whoever raised it. Does not wait. */
+nap_result agent_raise_soh_change(struct agent *agent);
+
+/* ---- Registrations (INapClientManagement, netsh) ---- */
+
+/* CONFLICTING_ID, OUT_OF_MEMORY at the limit, INVALID_ARG for strings over NAP_MAX_STRING_LENGTH. */
+nap_result agent_register(struct agent *agent, const struct nap_registration *registration);
+/* ID_NOT_FOUND, STILL_BOUND. */
+nap_result agent_unregister(struct agent *agent, enum nap_component_kind kind, uint32_t id);
+/* ECs only: ID_NOT_FOUND. Disabling does not unbind a bound EC; it refuses the next Initialize. */
+nap_result agent_set_enabled(struct agent *agent, uint32_t ec_id, int enabled);
+/* Deep copies, ordered by id; free with nap_registrations_free. */
+nap_result agent_list_registrations(struct agent *agent, enum nap_component_kind kind,
+                                    struct nap_registration **out, size_t *count);
+
+/* Applies to retries scheduled from now on; INVALID_ARG if the policy is not valid as given. */
+nap_result agent_set_retry_policy(struct agent *agent, const struct retry_policy *policy);
+
+/* ---- Snapshot (napctl) ---- */
+
+enum agent_soh_state {
+    AGENT_SOH_IDLE,            /* no change since binding */
+    AGENT_SOH_NOTIFYING,       /* NotifySoHChange issued, waiting for GetSoHRequest or a failure */
+    AGENT_SOH_RETRY_SCHEDULED, /* failed; the timer will notify again */
+    AGENT_SOH_APPLIED,         /* the last change was taken */
+};
+
+struct agent_snapshot_binding {
+    enum nap_component_kind kind;
+    uint32_t id;
+    enum agent_soh_state soh_state;  /* ECs */
+    uint32_t attempts;               /* notifications sent for the current/last change */
+    uint32_t merged_changes;         /* changes merged into the pending one */
+    int notification_in_flight;      /* the NotifySoHChange call has not returned yet */
+    int64_t next_retry_ms;           /* -1 when no retry is scheduled */
+    uint32_t connections;
+};
+
+struct agent_snapshot {
+    struct nap_registration *registrations;  /* ECs then SHAs, each ordered by id */
+    size_t registration_count;
+    struct agent_snapshot_binding *bindings; /* ECs then SHAs, each ordered by id */
+    size_t binding_count;
+    struct retry_policy retry;
+    uint64_t outgoing_calls_outstanding;     /* queued or running on workers */
+};
+
+/* Consistent: built on the loop thread in one go. Free with agent_snapshot_free. */
+nap_result agent_snapshot(struct agent *agent, struct agent_snapshot *out);
+void agent_snapshot_free(struct agent_snapshot *snapshot);
+
+#endif

@@ -1,0 +1,181 @@
+/* What the core's files share behind agent.h. Everything reachable from struct agent belongs to
+ * the loop thread, except what is marked otherwise. */
+#ifndef NAPAGENT_CORE_AGENT_INTERNAL_H
+#define NAPAGENT_CORE_AGENT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "agent.h"
+#include "client_worker.h"
+#include "components.h"
+#include "handoff_queue.h"
+#include "retry_policy.h"
+#include "soh_change.h"
+
+struct agent;
+struct bound_client;
+
+/* The struct that embeds `member` at `pointer`. */
+#define CONTAINER_OF(pointer, type, member) ((type *)((char *)(pointer) - offsetof(type, member)))
+
+/* NotifySoHChange on the EC's worker; its result comes back to the loop as `returned`. */
+struct notify_job {
+    struct worker_job job;
+    struct handoff_request returned;
+    struct bound_client *owner;
+    uint32_t seq;
+    nap_result result;    /* written on the worker, read on the loop after the hand-off */
+};
+
+/* client_release on the client's worker, after every other call on it. */
+struct release_job {
+    struct worker_job job;
+    struct handoff_request released;
+    struct bound_client *owner;
+    uv_sem_t *waiter;     /* posted once client_release returned; NULL if nobody waits */
+    int died;
+};
+
+/* One live binding of an EC or SHA id: from a successful Initialize until the client is
+ * released and the retry timer closed. */
+struct bound_client {
+    struct agent *agent;
+    struct agent_binding *binding;   /* NULL once unbound */
+    struct component *component;     /* NULL once unbound */
+    enum nap_component_kind kind;
+    uint32_t id;
+    void *client;
+    struct bound_client *prev;       /* in agent->bound[kind] while bound */
+    struct bound_client *next;
+    struct client_worker worker;
+    struct soh_change change;
+    uv_timer_t retry_timer;
+    uint32_t connections;
+    int unbound;
+    int live_parts;                  /* timer not closed + release not completed */
+    struct notify_job notify;
+    struct release_job release;
+};
+
+/* The COM binding object's handle. `bound` is read and written on the loop thread only. */
+struct agent_binding {
+    struct agent *agent;
+    enum nap_component_kind kind;
+    struct bound_client *bound;
+};
+
+enum agent_request_kind {
+    AGENT_REQUEST_INITIALIZE,
+    AGENT_REQUEST_UNINITIALIZE,
+    AGENT_REQUEST_DESTROY_BINDING,
+    AGENT_REQUEST_SOH_TAKEN,
+    AGENT_REQUEST_SOH_CHANGE_FAILURE,
+    AGENT_REQUEST_CONNECTION_CREATED,
+    AGENT_REQUEST_CONNECTION_DOWN,
+    AGENT_REQUEST_SHA_NOTIFY_SOH_CHANGE,
+    AGENT_REQUEST_RAISE_SOH_CHANGE,
+    AGENT_REQUEST_REGISTER,
+    AGENT_REQUEST_UNREGISTER,
+    AGENT_REQUEST_SET_ENABLED,
+    AGENT_REQUEST_LIST,
+    AGENT_REQUEST_SET_RETRY_POLICY,
+    AGENT_REQUEST_SNAPSHOT,
+    AGENT_REQUEST_STOP,
+};
+
+/* One call handed to the loop; lives in the caller's frame (or on the heap when nobody waits). */
+struct agent_request {
+    struct handoff_request link;
+    enum agent_request_kind kind;
+    struct agent_binding *binding;
+    uint32_t id;
+    void *client;
+    int flag;
+    enum nap_component_kind component_kind;
+    const struct nap_registration *registration;
+    const struct retry_policy *policy;
+    struct nap_registration **list;
+    size_t *list_count;
+    struct agent_snapshot *snapshot;
+    const struct client_worker *caller_worker;  /* the worker the caller runs on, if any */
+    int inline_call;                            /* running on the loop thread itself */
+    int heap;                                   /* fire and forget: the handler frees it */
+    uv_sem_t done;
+    uv_sem_t release_wait;
+    int wait_for_release;                       /* set by the loop: the caller must wait */
+    nap_result result;
+};
+
+struct agent {
+    struct agent_config config;
+    struct agent_storage storage;
+    struct agent_sink sink;
+    struct agent_client_calls calls;
+    uv_loop_t own_loop;
+    uv_loop_t *loop;
+    int owns_loop;
+    uv_thread_t loop_thread;       /* agent_start's thread */
+    int started;
+    uv_thread_t loop_thread_id;    /* whoever runs the loop; set before any call can arrive */
+    int loop_thread_known;
+    uv_sem_t loop_ready;
+    struct handoff_queue handoff;
+    struct worker_pool pool;
+    struct component_table ecs;
+    struct component_table shas;
+    struct bound_client *bound_ecs;
+    struct bound_client *bound_shas;
+    size_t live_clients;           /* bound_client structs not yet freed */
+    uint64_t outstanding_jobs;     /* submitted to workers, result not yet back */
+    struct jitter_rng rng;
+    int stopping;
+    int handles_closed;
+    int stopped;                   /* the loop side is done: the async handle has closed */
+    int stop_finished;             /* agent_stop returned (written by its caller only) */
+};
+
+/* diagnostics.c */
+void agent_emit(struct agent *a, enum agent_event_kind kind, enum nap_component_kind component_kind,
+                uint32_t id, uint32_t attempt, uint64_t next_delay_ms, nap_result result);
+
+/* client_binding.c */
+nap_result agent_bind(struct agent *a, struct agent_binding *binding, uint32_t id, void *client);
+/* reason: AGENT_EVENT_UNBOUND or AGENT_EVENT_CLIENT_DIED (result: the transport error). */
+void agent_unbind(struct bound_client *bc, enum agent_event_kind reason, nap_result result,
+                  uv_sem_t *waiter);
+void agent_unbind_all(struct agent *a);
+/* Drops one of bc's live parts; the last one frees it. */
+void agent_bound_client_put(struct bound_client *bc);
+
+/* soh_delivery.c */
+void soh_delivery_apply(struct bound_client *bc, unsigned actions, nap_result failure);
+void soh_delivery_raise_all(struct agent *a);
+void soh_delivery_notify_returned(struct handoff_request *request, void *context);
+
+/* retry_schedule.c */
+int retry_schedule_init(struct bound_client *bc);
+void retry_schedule_start(struct bound_client *bc, uint64_t delay_ms);
+void retry_schedule_cancel(struct bound_client *bc);
+void retry_schedule_close(struct bound_client *bc);
+int64_t retry_schedule_due_in(struct bound_client *bc);
+
+/* component_admin.c */
+nap_result component_admin_load(struct agent *a);
+void component_admin_handle(struct agent *a, struct agent_request *r);
+
+/* snapshot.c */
+nap_result snapshot_take(struct agent *a, struct agent_snapshot *out);
+
+/* agent_requests.c */
+void agent_handle_request(struct handoff_request *request, void *context);
+
+/* agent_calls.c: asks the loop to stop, from another thread. */
+nap_result agent_request_stop(struct agent *agent);
+
+/* agent_lifecycle.c */
+void agent_begin_stop(struct agent *a);
+void agent_check_stopped(struct agent *a);
+
+#endif

@@ -1,0 +1,158 @@
+/* The loop-thread side of every entry point in agent.h: checks the binding's state, does the
+ * work, answers. Answers are signalled last, after every state change the call made. */
+#include <stdlib.h>
+
+#include "agent_internal.h"
+
+static struct bound_client *bound_ec(struct agent_request *r)
+{
+    struct bound_client *bc = r->binding->bound;
+
+    return bc && bc->kind == NAP_COMPONENT_ENFORCEMENT_CLIENT ? bc : NULL;
+}
+
+/* Waiting for client_release would deadlock when the caller is the loop itself or the very
+ * worker that has to run it (the client uninitializing from inside its own callback). */
+static uv_sem_t *release_waiter(struct agent_request *r, struct bound_client *bc)
+{
+    if (r->inline_call || r->caller_worker == &bc->worker)
+        return NULL;
+    r->wait_for_release = 1;
+    return &r->release_wait;
+}
+
+static nap_result uninitialize(struct agent_request *r)
+{
+    struct bound_client *bc = r->binding->bound;
+
+    if (!bc)
+        return NAP_RESULT_NOT_INITIALIZED;
+    agent_unbind(bc, AGENT_EVENT_UNBOUND, NAP_RESULT_OK, release_waiter(r, bc));
+    return NAP_RESULT_OK;
+}
+
+static nap_result soh_taken(struct agent_request *r)
+{
+    struct bound_client *bc = bound_ec(r);
+
+    if (!bc)
+        return NAP_RESULT_NOT_INITIALIZED;
+    soh_delivery_apply(bc, soh_change_taken(&bc->change), NAP_RESULT_OK);
+    return NAP_RESULT_OK;
+}
+
+static nap_result failure_reported(struct agent *a, struct agent_request *r)
+{
+    struct bound_client *bc = bound_ec(r);
+    unsigned actions;
+    nap_result result;
+
+    if (!bc)
+        return NAP_RESULT_NOT_INITIALIZED;
+    result = soh_change_failure_reported(&bc->change, a->config.retry.exhausted_after, &actions);
+    soh_delivery_apply(bc, actions, NAP_RESULT_OK);
+    return result;
+}
+
+static nap_result connection_created(struct agent *a, struct agent_request *r)
+{
+    struct bound_client *bc = bound_ec(r);
+
+    if (!bc)
+        return NAP_RESULT_NOT_INITIALIZED;
+    if (bc->connections >= a->config.max_connections_per_enforcer) {
+        agent_emit(a, AGENT_EVENT_LIMIT_REACHED, bc->kind, bc->id, 0, 0,
+                   NAP_RESULT_OUT_OF_MEMORY);
+        return NAP_RESULT_OUT_OF_MEMORY;
+    }
+    ++bc->connections;
+    return NAP_RESULT_OK;
+}
+
+static nap_result connection_down(struct agent_request *r)
+{
+    struct bound_client *bc = bound_ec(r);
+
+    if (!bc)
+        return NAP_RESULT_NOT_INITIALIZED;
+    if (!bc->connections)
+        return NAP_RESULT_INVALID_ARG;
+    --bc->connections;
+    return NAP_RESULT_OK;
+}
+
+static nap_result sha_notify(struct agent *a, struct agent_request *r)
+{
+    struct bound_client *bc = r->binding->bound;
+
+    if (!bc || bc->kind != NAP_COMPONENT_SYSTEM_HEALTH_AGENT)
+        return NAP_RESULT_NOT_INITIALIZED;
+    soh_delivery_raise_all(a);
+    return NAP_RESULT_OK;
+}
+
+static void dispatch(struct agent *a, struct agent_request *r)
+{
+    switch (r->kind) {
+    case AGENT_REQUEST_INITIALIZE:
+        r->result = agent_bind(a, r->binding, r->id, r->client);
+        break;
+    case AGENT_REQUEST_UNINITIALIZE:
+        r->result = uninitialize(r);
+        break;
+    case AGENT_REQUEST_DESTROY_BINDING:
+        if (r->binding->bound)
+            uninitialize(r);
+        free(r->binding);
+        r->result = NAP_RESULT_OK;
+        break;
+    case AGENT_REQUEST_SOH_TAKEN:
+        r->result = soh_taken(r);
+        break;
+    case AGENT_REQUEST_SOH_CHANGE_FAILURE:
+        r->result = failure_reported(a, r);
+        break;
+    case AGENT_REQUEST_CONNECTION_CREATED:
+        r->result = connection_created(a, r);
+        break;
+    case AGENT_REQUEST_CONNECTION_DOWN:
+        r->result = connection_down(r);
+        break;
+    case AGENT_REQUEST_SHA_NOTIFY_SOH_CHANGE:
+        r->result = sha_notify(a, r);
+        break;
+    case AGENT_REQUEST_RAISE_SOH_CHANGE:
+        soh_delivery_raise_all(a);
+        r->result = NAP_RESULT_OK;
+        break;
+    case AGENT_REQUEST_SET_RETRY_POLICY:
+        if (retry_policy_valid(r->policy)) {
+            a->config.retry = *r->policy;
+            r->result = NAP_RESULT_OK;
+        } else {
+            r->result = NAP_RESULT_INVALID_ARG;
+        }
+        break;
+    case AGENT_REQUEST_SNAPSHOT:
+        r->result = snapshot_take(a, r->snapshot);
+        break;
+    case AGENT_REQUEST_STOP:
+        agent_begin_stop(a);
+        r->result = NAP_RESULT_OK;
+        break;
+    default:
+        component_admin_handle(a, r);
+        break;
+    }
+}
+
+void agent_handle_request(struct handoff_request *request, void *context)
+{
+    struct agent_request *r = CONTAINER_OF(request, struct agent_request, link);
+
+    dispatch(context, r);
+    if (r->heap)
+        free(r);
+    else if (!r->inline_call)
+        uv_sem_post(&r->done);
+}
