@@ -23,7 +23,7 @@ LIBUV_DIR := $(DEPS)/libuv
 # widl runs inside $(GEN): the generated _p.c files include their header by the name given.
 WIDLFLAGS := -Oicf -m64 -Iidl -I$(WINE_IDL_DIR) -DWINBOOL=BOOL
 WCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DCOBJMACROS -DCONST_VTABLE -DUNICODE -D_UNICODE \
-           -D_WIN32_WINNT=0x0601 -DNAPAGENT_VERSION='"$(VERSION)"' -I$(GEN) -Iservice -Iproxystub
+           -D_WIN32_WINNT=0x0601 -DNAPAGENT_VERSION='"$(VERSION)"' -I$(GEN) -Iservice -Iservice/core -Iproxystub
 WLDFLAGS := -static -municode
 # Test and sample programs have a plain main().
 TLDFLAGS := -static
@@ -39,6 +39,7 @@ GEN_HEADERS := $(patsubst %,$(GEN)/%.h,$(NAP_IDLS) $(OWN_IDLS))
 GEN_IID_SRCS := $(patsubst %,$(GEN)/%_i.c,$(NAP_IDLS) $(OWN_IDLS))
 GEN_PROXY_SRCS := $(patsubst %,$(GEN)/%_p.c,$(PROXY_IDLS)) $(GEN)/dlldata.c
 
+.DEFAULT_GOAL := all
 SERVICE_SRCS := $(wildcard service/*.c)
 -include mk/core.mk
 SERVICE_SRCS += $(CORE_SRCS)
@@ -66,12 +67,15 @@ $(GEN)/idl/.stamp: | deps
 	@mkdir -p $(GEN)/idl
 	@touch $@
 
+# Our own IDL, copied beside the upstream files it imports.
+$(patsubst %,$(GEN)/idl/%.idl,$(OWN_IDLS)): $(GEN)/idl/%.idl: idl/%.idl $(GEN)/idl/.stamp
+	@cp $< $@
+
 # Upstream IDL plus our documented corrections (idl/overlay/NAME-*.patch).
-$(GEN)/idl/%.idl: $(GEN)/idl/.stamp $(wildcard idl/overlay/*.patch)
-	@if [ -f idl/$*.idl ]; then cp idl/$*.idl $@; else \
-	   cp $(MINGW_IDL_DIR)/$*.idl $@ && \
-	   for p in idl/overlay/$*-*.patch; do [ -f "$$p" ] || continue; \
-	     patch --quiet --no-backup-if-mismatch $@ "$$p" || exit 1; done; fi
+$(patsubst %,$(GEN)/idl/%.idl,$(NAP_IDLS)): $(GEN)/idl/%.idl: $(GEN)/idl/.stamp $(wildcard idl/overlay/*.patch)
+	@cp $(MINGW_IDL_DIR)/$*.idl $@
+	@for p in idl/overlay/$*-*.patch; do [ -f "$$p" ] || continue; \
+	   patch --quiet --no-backup-if-mismatch $@ "$$p" || exit 1; done
 
 IDL_FILES := $(patsubst %,$(GEN)/idl/%.idl,$(NAP_IDLS) $(OWN_IDLS))
 
@@ -95,7 +99,7 @@ $(GEN)/dlldata.c: $(IDL_FILES)
 $(OBJ)/%.o: %.c $(GEN_HEADERS) | deps
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(WCC) $(WCFLAGS) -I$(LIBUV_DIR)/include -c $< -o $@
+	@$(WCC) $(WCFLAGS) -MMD -MP -I$(LIBUV_DIR)/include -c $< -o $@
 
 # widl's generated proxy code is not ours to make -Wextra clean.
 GEN_CFLAGS := $(filter-out -Wextra -Werror,$(WCFLAGS)) -Wno-unused -include proxystub/proxy_prototypes.h \
@@ -145,7 +149,12 @@ $(TBIN)/t_binary_compat.exe: $(OBJ)/tests/compat/layout_sdk.o $(OBJ)/tests/compa
 # The native core's targets come from mk/core.mk.
 check: $(if $(wildcard mk/core.mk),native-check) check-wine
 
-check-wine: $(PROGRAMS) $(DEMO_PROGRAMS) $(WINE_TEST_PROGRAMS)
+# Header dependencies recorded by the compiler (-MMD).
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+
+# Windows helpers the shell-driven tests run (not tests themselves, so not named t_*).
+WINE_TEST_HELPERS := $(patsubst tests/wine/%.c,$(TBIN)/%.exe,$(wildcard tests/wine/probe_*.c))
+check-wine: $(PROGRAMS) $(DEMO_PROGRAMS) $(WINE_TEST_PROGRAMS) $(WINE_TEST_HELPERS)
 	@tests/wine/run-tests.sh $(WINE_TEST_PROGRAMS) $(WINE_TEST_SCRIPTS)
 
 run: $(PROGRAMS) $(DEMO_PROGRAMS)

@@ -44,6 +44,9 @@ NATIVE_BENCH_OBJS := $(patsubst service/core/%.c,$(NATIVE_DIR)/core-bench/%.o,$(
 NATIVE_TESTS := $(patsubst tests/unit/%.c,$(NATIVE_DIR)/unit/%,$(wildcard tests/unit/*.c))
 NATIVE_BENCHES := $(patsubst tests/bench/%.c,$(NATIVE_DIR)/bench/%,$(wildcard tests/bench/*.c))
 
+# Objects are build products, not intermediates to delete.
+.SECONDARY:
+
 .PHONY: native-check native-bench
 
 $(NATIVE_DIR)/core-check/%.o: service/core/%.c $(CORE_HDRS)

@@ -5,11 +5,15 @@
 
 const CLSID *const forwarded_classes[] = {
     &CLSID_NapEnforcementClientBinding,
+    &CLSID_NapSystemHealthAgentBinding,
+    &CLSID_NapClientManagement,
     NULL
 };
 
 const WCHAR *const forwarded_class_names[] = {
     L"NAP Enforcement Client Binding",
+    L"NAP System Health Agent Binding",
+    L"NAP Client Management",
     NULL
 };
 

@@ -1,6 +1,11 @@
 /* INapAgentDiagnostics: napagent's private administration object (napctl, tests, benchmarks). */
+#include "core/agent.h" /* first: libuv wants winsock2.h before windows.h */
 #include "napagent.h"
 #include <napagentdiag.h>
+
+/* The core's results are returned as they are. */
+_Static_assert(NAP_RESULT_ID_NOT_FOUND == NAP_E_ID_NOT_FOUND, "NAP_RESULT_ID_NOT_FOUND");
+_Static_assert(NAP_RESULT_SERVICE_NOT_RUNNING == NAP_E_SERVICE_NOT_RUNNING, "NAP_RESULT_SERVICE_NOT_RUNNING");
 
 struct agent_diagnostics
 {
@@ -49,11 +54,25 @@ static HRESULT WINAPI agent_diagnostics_Ping(INapAgentDiagnostics *iface)
     return S_OK;
 }
 
+/* The administrator's switch (napctl enforcement enable|disable ID); the core saves it with the
+ * registration, so it survives restarts. */
+static HRESULT WINAPI agent_diagnostics_SetEnforcementClientEnabled(INapAgentDiagnostics *iface, UINT32 id,
+                                                                    BOOL enabled)
+{
+    nap_result result;
+
+    (void)iface;
+    result = agent_set_enabled(agent_host_core(), id, enabled ? 1 : 0);
+    service_log("enforcement client %u %s: %#x", id, enabled ? "enable" : "disable", (unsigned)result);
+    return result;
+}
+
 static const INapAgentDiagnosticsVtbl agent_diagnostics_vtbl = {
     agent_diagnostics_QueryInterface,
     agent_diagnostics_AddRef,
     agent_diagnostics_Release,
     agent_diagnostics_Ping,
+    agent_diagnostics_SetEnforcementClientEnabled,
 };
 
 HRESULT agent_diagnostics_create(REFIID riid, void **out)

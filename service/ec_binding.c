@@ -1,15 +1,15 @@
-/* CLSID_NapEnforcementClientBinding: one object per enforcement client binding. Methods check
- * their arguments and the binding's state; NAP semantics belong to the agent core. */
+/* CLSID_NapEnforcementClientBinding: one object per enforcement client binding, a thin adapter
+ * over a core binding. Methods check their arguments; NAP semantics live in the core. */
+#include "agent.h"
 #include "napagent.h"
+#include "client_handle.h"
 #include <napenforcementclient.h>
 
 struct ec_binding
 {
     INapEnforcementClientBinding INapEnforcementClientBinding_iface;
     LONG ref;
-    /* Until the agent core tracks bindings, no enforcement client can be registered (the
-     * management class does not exist yet), so no binding is ever initialized. */
-    BOOL initialized;
+    struct agent_binding *core;
 };
 
 static inline struct ec_binding *impl_from_INapEnforcementClientBinding(INapEnforcementClientBinding *iface)
@@ -42,7 +42,12 @@ static ULONG WINAPI ec_binding_Release(INapEnforcementClientBinding *iface)
     ULONG ref = InterlockedDecrement(&binding->ref);
 
     if (!ref)
+    {
+        /* Once the core is freed (the service is exiting) its bindings went with it. */
+        if (binding->core && agent_host_core())
+            agent_binding_destroy(binding->core);
         HeapFree(GetProcessHeap(), 0, binding);
+    }
     return ref;
 }
 
@@ -51,30 +56,29 @@ static HRESULT WINAPI ec_binding_Initialize(INapEnforcementClientBinding *iface,
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
 
-    if (!callback)
-        return E_POINTER;
-    if (binding->initialized)
-        return HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED);
-    service_log("EC binding %p: Initialize(%#x) refused: not registered", (void *)binding, id);
-    return NAP_E_NOT_REGISTERED;
+    return client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface);
 }
 
 static HRESULT WINAPI ec_binding_Uninitialize(INapEnforcementClientBinding *iface)
 {
-    struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
-
-    return binding->initialized ? S_OK : NAP_E_NOT_INITIALIZED;
+    return agent_binding_uninitialize(impl_from_INapEnforcementClientBinding(iface)->core);
 }
 
 static HRESULT WINAPI ec_binding_CreateConnection(INapEnforcementClientBinding *iface,
                                                   INapEnforcementClientConnection **connection)
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    nap_result result;
 
     if (!connection)
         return E_POINTER;
     *connection = NULL;
-    return binding->initialized ? E_NOTIMPL : NAP_E_NOT_INITIALIZED;
+    result = agent_ec_connection_created(binding->core);
+    if (nap_failed(result))
+        return result;
+    /* Connection objects are the next step of the COM API issue; until then none is created. */
+    agent_ec_connection_down(binding->core);
+    return E_NOTIMPL;
 }
 
 static HRESULT WINAPI ec_binding_GetSoHRequest(INapEnforcementClientBinding *iface,
@@ -82,37 +86,37 @@ static HRESULT WINAPI ec_binding_GetSoHRequest(INapEnforcementClientBinding *ifa
                                                BOOL *retrigger_hint)
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    nap_result result;
 
     if (!connection || !retrigger_hint)
         return E_POINTER;
-    return binding->initialized ? E_NOTIMPL : NAP_E_NOT_INITIALIZED;
+    /* Taking the request is what makes the pending change count as applied. */
+    result = agent_ec_soh_request_taken(binding->core);
+    if (nap_failed(result))
+        return result;
+    *retrigger_hint = TRUE;
+    return S_OK;
 }
 
 static HRESULT WINAPI ec_binding_ProcessSoHResponse(INapEnforcementClientBinding *iface,
                                                     INapEnforcementClientConnection *connection)
 {
-    struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
-
     if (!connection)
         return E_POINTER;
-    return binding->initialized ? E_NOTIMPL : NAP_E_NOT_INITIALIZED;
+    return agent_ec_connection_check(impl_from_INapEnforcementClientBinding(iface)->core);
 }
 
 static HRESULT WINAPI ec_binding_NotifyConnectionStateDown(INapEnforcementClientBinding *iface,
                                                            INapEnforcementClientConnection *connection)
 {
-    struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
-
     if (!connection)
         return E_POINTER;
-    return binding->initialized ? E_NOTIMPL : NAP_E_NOT_INITIALIZED;
+    return agent_ec_connection_check(impl_from_INapEnforcementClientBinding(iface)->core);
 }
 
 static HRESULT WINAPI ec_binding_NotifySoHChangeFailure(INapEnforcementClientBinding *iface)
 {
-    struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
-
-    return binding->initialized ? NAP_E_NOT_PENDING : NAP_E_NOT_INITIALIZED;
+    return agent_ec_notify_soh_change_failure(impl_from_INapEnforcementClientBinding(iface)->core);
 }
 
 static const INapEnforcementClientBindingVtbl ec_binding_vtbl = {
@@ -130,11 +134,22 @@ static const INapEnforcementClientBindingVtbl ec_binding_vtbl = {
 
 HRESULT ec_binding_create(REFIID riid, void **out)
 {
-    struct ec_binding *binding = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*binding));
+    struct ec_binding *binding;
+    struct agent *core = agent_host_core();
+    nap_result result;
     HRESULT hr;
 
+    if (!core)
+        return NAP_E_SERVICE_NOT_RUNNING;
+    binding = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*binding));
     if (!binding)
         return E_OUTOFMEMORY;
+    result = agent_binding_create(core, NAP_COMPONENT_ENFORCEMENT_CLIENT, &binding->core);
+    if (nap_failed(result))
+    {
+        HeapFree(GetProcessHeap(), 0, binding);
+        return result;
+    }
     binding->INapEnforcementClientBinding_iface.lpVtbl = &ec_binding_vtbl;
     binding->ref = 1;
     hr = INapEnforcementClientBinding_QueryInterface(&binding->INapEnforcementClientBinding_iface, riid, out);

@@ -31,6 +31,8 @@ extern const GUID napagent_appid;
 
 /* Every COM object's constructor. */
 HRESULT ec_binding_create(REFIID riid, void **out);
+HRESULT sha_binding_create(REFIID riid, void **out);
+HRESULT client_management_create(REFIID riid, void **out);
 HRESULT agent_diagnostics_create(REFIID riid, void **out);
 HRESULT class_factory_create(const struct served_class *cls, IClassFactory **out);
 
@@ -40,9 +42,18 @@ typedef void (*server_progress_fn)(void);
 HRESULT server_start(server_progress_fn progress);
 void server_stop(server_progress_fn progress);
 
-/* The libuv loop thread that owns the agent core's state. */
-int loop_thread_start(void);
-void loop_thread_stop(void);
+/* The agent core hosted by the service (agent_host.c): created and started before the class
+ * objects are registered, stopped after they are revoked. agent_host_core() is the running core
+ * for every COM object; it is never NULL while a COM call can arrive. */
+struct agent;
+HRESULT agent_host_start(void);
+/* Stops the core: calls answer NAP_E_SERVICE_NOT_RUNNING from then on, every client released. */
+void agent_host_stop(void);
+/* Frees the core, once COM is shut down and no object can call it any more. */
+void agent_host_destroy(void);
+struct agent *agent_host_core(void);
+/* Registrations are kept under the service's key, so they survive restarts. */
+#define NAPAGENT_REGISTRATIONS_KEY L"SYSTEM\\CurrentControlSet\\Services\\napagent\\Registrations"
 
 int service_run_dispatcher(void);
 int console_run(void);

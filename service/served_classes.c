@@ -9,6 +9,8 @@ const GUID napagent_appid = {0xd737c024, 0x74c7, 0x438a, {0xba, 0x24, 0xd2, 0x81
 
 const struct served_class served_classes[] = {
     {&CLSID_NapEnforcementClientBinding, L"NAP Enforcement Client Binding", ec_binding_create},
+    {&CLSID_NapSystemHealthAgentBinding, L"NAP System Health Agent Binding", sha_binding_create},
+    {&CLSID_NapClientManagement, L"NAP Client Management", client_management_create},
     {&CLSID_NapAgentDiagnostics, L"napagent Diagnostics", agent_diagnostics_create},
     {NULL, NULL, NULL},
 };

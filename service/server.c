@@ -29,7 +29,11 @@ static HRESULT register_class_objects(void)
     for (int i = 0; served_classes[i].clsid; i++)
     {
         IClassFactory *factory;
-        HRESULT hr = class_factory_create(&served_classes[i], &factory);
+        HRESULT hr;
+
+        if (i >= (int)ARRAYSIZE(class_cookies))
+            return E_UNEXPECTED;
+        hr = class_factory_create(&served_classes[i], &factory);
 
         if (FAILED(hr))
             return hr;
@@ -57,7 +61,6 @@ static void revoke_class_objects(void)
 HRESULT server_start(server_progress_fn progress)
 {
     HRESULT hr;
-    int err;
 
     service_log_open();
     service_log("napagent %s starting", NAPAGENT_VERSION);
@@ -73,12 +76,9 @@ HRESULT server_start(server_progress_fn progress)
         return hr;
     }
     progress();
-    err = loop_thread_start();
-    if (err)
-    {
-        service_log("cannot start the libuv loop: error %d", err);
-        return E_FAIL;
-    }
+    hr = agent_host_start();
+    if (FAILED(hr))
+        return hr;
     progress();
     hr = register_class_objects();
     if (FAILED(hr))
@@ -96,11 +96,12 @@ void server_stop(server_progress_fn progress)
     /* New calls first, so nothing reaches the core once its loop goes away. */
     revoke_class_objects();
     progress();
-    loop_thread_stop();
+    agent_host_stop();
     progress();
     if (com_ready)
         CoUninitialize();
     com_ready = FALSE;
+    agent_host_destroy();
     service_log("napagent stopped");
     service_log_close();
 }

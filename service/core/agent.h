@@ -162,6 +162,9 @@ nap_result agent_binding_initialize(struct agent_binding *binding, uint32_t id, 
  * as the running call returns. */
 nap_result agent_binding_uninitialize(struct agent_binding *binding);
 
+/* NOT_INITIALIZED unless the binding is bound (for methods that only need that). */
+nap_result agent_binding_check(struct agent_binding *binding);
+
 /* EC: GetSoHRequest was called; the pending change (if any) counts as applied. */
 nap_result agent_ec_soh_request_taken(struct agent_binding *binding);
 /* EC: NotifySoHChangeFailure. NOT_INITIALIZED, NOT_PENDING when no notification awaits an answer. */
@@ -169,6 +172,9 @@ nap_result agent_ec_notify_soh_change_failure(struct agent_binding *binding);
 /* EC: CreateConnection / NotifyConnectionStateDown accounting (OUT_OF_MEMORY past the limit). */
 nap_result agent_ec_connection_created(struct agent_binding *binding);
 nap_result agent_ec_connection_down(struct agent_binding *binding);
+/* EC: may a connection-taking call proceed? NOT_INITIALIZED, or INVALID_ARG when this EC has
+ * created no connection (ProcessSoHResponse's documented answer). */
+nap_result agent_ec_connection_check(struct agent_binding *binding);
 /* SHA: NotifySoHChange. Returns at once; every bound EC gets the change. */
 nap_result agent_sha_notify_soh_change(struct agent_binding *binding);
 

@@ -148,6 +148,16 @@ nap_result agent_ec_connection_down(struct agent_binding *binding)
     return binding_call(binding, AGENT_REQUEST_CONNECTION_DOWN, NAP_COMPONENT_ENFORCEMENT_CLIENT);
 }
 
+nap_result agent_binding_check(struct agent_binding *binding)
+{
+    return binding_call(binding, AGENT_REQUEST_BOUND_CHECK, 0);
+}
+
+nap_result agent_ec_connection_check(struct agent_binding *binding)
+{
+    return binding_call(binding, AGENT_REQUEST_CONNECTION_CHECK, NAP_COMPONENT_ENFORCEMENT_CLIENT);
+}
+
 nap_result agent_sha_notify_soh_change(struct agent_binding *binding)
 {
     return binding_call(binding, AGENT_REQUEST_SHA_NOTIFY_SOH_CHANGE,

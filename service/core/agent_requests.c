@@ -81,6 +81,16 @@ static nap_result connection_down(struct agent_request *r)
     return NAP_RESULT_OK;
 }
 
+/* ProcessSoHResponse and NotifyConnectionStateDown need a bound EC that created a connection. */
+static nap_result connection_check(struct agent_request *r)
+{
+    struct bound_client *bc = bound_ec(r);
+
+    if (!bc)
+        return NAP_RESULT_NOT_INITIALIZED;
+    return bc->connections ? NAP_RESULT_OK : NAP_RESULT_INVALID_ARG;
+}
+
 static nap_result sha_notify(struct agent *a, struct agent_request *r)
 {
     struct bound_client *bc = r->binding->bound;
@@ -117,6 +127,12 @@ static void dispatch(struct agent *a, struct agent_request *r)
         break;
     case AGENT_REQUEST_CONNECTION_DOWN:
         r->result = connection_down(r);
+        break;
+    case AGENT_REQUEST_CONNECTION_CHECK:
+        r->result = connection_check(r);
+        break;
+    case AGENT_REQUEST_BOUND_CHECK:
+        r->result = r->binding->bound ? NAP_RESULT_OK : NAP_RESULT_NOT_INITIALIZED;
         break;
     case AGENT_REQUEST_SHA_NOTIFY_SOH_CHANGE:
         r->result = sha_notify(a, r);

@@ -145,6 +145,10 @@ static void test_calls_before_initialize_are_not_initialized(void)
     ok(res == NAP_RESULT_NOT_INITIALIZED, "expected NOT_INITIALIZED for GetSoHRequest, got %#x", (unsigned)res);
     res = agent_ec_connection_created(ec);
     ok(res == NAP_RESULT_NOT_INITIALIZED, "expected NOT_INITIALIZED for CreateConnection, got %#x", (unsigned)res);
+    res = agent_ec_connection_check(ec);
+    ok(res == NAP_RESULT_NOT_INITIALIZED, "expected NOT_INITIALIZED for a connection check, got %#x", (unsigned)res);
+    res = agent_binding_check(sha);
+    ok(res == NAP_RESULT_NOT_INITIALIZED, "expected NOT_INITIALIZED for an unbound SHA, got %#x", (unsigned)res);
     res = agent_binding_uninitialize(ec);
     ok(res == NAP_RESULT_NOT_INITIALIZED, "expected NOT_INITIALIZED for Uninitialize, got %#x", (unsigned)res);
     res = agent_sha_notify_soh_change(sha);
@@ -218,7 +222,15 @@ static void test_connection_limit_is_out_of_memory(void)
     harness_setup(&h);
     fake_client_init(&f, FAKE_ANSWER_OK);
     b = harness_bind_ec(&h, 1, &f);
-    for (unsigned i = 0; i < NAP_MAX_CONNECTION_COUNT_PER_ENFORCER && res == NAP_RESULT_OK; ++i)
+    res = agent_binding_check(b);
+    ok(res == NAP_RESULT_OK, "expected a bound EC to pass the bound check, got %#x", (unsigned)res);
+    res = agent_ec_connection_check(b);
+    ok(res == NAP_RESULT_INVALID_ARG, "expected INVALID_ARG before any connection, got %#x", (unsigned)res);
+    res = agent_ec_connection_created(b);
+    ok(res == NAP_RESULT_OK, "expected the first connection, got %#x", (unsigned)res);
+    res = agent_ec_connection_check(b);
+    ok(res == NAP_RESULT_OK, "expected OK once a connection exists, got %#x", (unsigned)res);
+    for (unsigned i = 1; i < NAP_MAX_CONNECTION_COUNT_PER_ENFORCER && res == NAP_RESULT_OK; ++i)
         res = agent_ec_connection_created(b);
     ok(res == NAP_RESULT_OK, "expected 20 connections, got %#x", (unsigned)res);
     res = agent_ec_connection_created(b);

@@ -5,6 +5,11 @@ source "$(dirname "$0")/tap.sh"
 NAPAGENT='C:\napagent\napagent.exe'
 EC_CLSID='{9443B89B-6564-496A-B19C-6C6D22709045}'
 DIAG_CLSID='{36442454-0A2D-4B61-95DF-F00F5C649860}'
+SHA_CLSID='{8E594310-16CA-4A00-932F-F70969F990C0}'
+MGMT_CLSID='{EB082BA1-DF8A-46BE-82F3-35BF9E9BE52F}'
+IID_SHA_BINDING2='{1140C38E-5100-4EA1-8D43-87D326724028}'
+IID_MGMT2='{07A1127B-18CC-422A-B988-E892600FCC74}'
+IID_CONNECTION2='{BD244906-70DD-4690-BEEA-648653393500}'
 APPID='{D737C024-74C7-438A-BA24-D281270C5A97}'
 IID_EC_BINDING='{92B93223-7487-42D9-9A91-5B8507720384}'
 IID_EC_CALLBACK='{F5A0B90A-83A1-4F76-BA3F-025418682814}'
@@ -21,6 +26,13 @@ check_installed() { # check_installed yes|no
     check "HKCR\\CLSID\\$EC_CLSID" AppID
     check "HKCR\\CLSID\\$EC_CLSID\\InprocServer32"
     check "HKCR\\CLSID\\$DIAG_CLSID" AppID
+    for clsid in "$SHA_CLSID" "$MGMT_CLSID"; do
+        check "HKCR\\CLSID\\$clsid" AppID
+        check "HKCR\\CLSID\\$clsid\\InprocServer32"
+    done
+    for iid in "$IID_SHA_BINDING2" "$IID_MGMT2" "$IID_CONNECTION2"; do
+        check "HKCR\\Interface\\$iid\\ProxyStubClsid32"
+    done
     check "HKCR\\AppID\\$APPID" LocalService
     check "HKCR\\Interface\\$IID_EC_BINDING\\ProxyStubClsid32"
     check "HKCR\\Interface\\$IID_EC_CALLBACK\\ProxyStubClsid32"

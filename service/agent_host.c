@@ -1,0 +1,125 @@
+/* Hosts the agent core in the service: the registry as its storage, the service log as its
+ * diagnostics sink, and the outgoing COM calls it makes to clients. */
+#include "registry_store.h"
+#include "napagent.h"
+#include "client_handle.h"
+#include <napenforcementclient.h>
+
+_Static_assert(NAP_RESULT_NOT_INITIALIZED == NAP_E_NOT_INITIALIZED, "core results are HRESULTs");
+_Static_assert(NAP_RESULT_NOT_REGISTERED == NAP_E_NOT_REGISTERED, "core results are HRESULTs");
+_Static_assert(NAP_RESULT_NOT_PENDING == NAP_E_NOT_PENDING, "core results are HRESULTs");
+_Static_assert(NAP_RESULT_ENTITY_DISABLED == NAP_E_ENTITY_DISABLED, "core results are HRESULTs");
+_Static_assert(NAP_RESULT_SERVICE_NOT_RUNNING == NAP_E_SERVICE_NOT_RUNNING, "core results are HRESULTs");
+_Static_assert(NAP_RESULT_ALREADY_INITIALIZED == HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED), "core results");
+_Static_assert(NAP_RESULT_RPC_SERVER_UNAVAILABLE == HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE), "core results");
+_Static_assert(NAP_RESULT_RPC_DISCONNECTED == RPC_E_DISCONNECTED, "core results are HRESULTs");
+
+static struct agent *core;
+
+static const char *event_name(enum agent_event_kind kind)
+{
+    static const char *const names[] = {
+        [AGENT_EVENT_REGISTERED] = "registered",
+        [AGENT_EVENT_UNREGISTERED] = "unregistered",
+        [AGENT_EVENT_ENABLED_CHANGED] = "enabled changed",
+        [AGENT_EVENT_BOUND] = "bound",
+        [AGENT_EVENT_UNBOUND] = "unbound",
+        [AGENT_EVENT_INITIALIZE_REFUSED] = "initialize refused",
+        [AGENT_EVENT_SOH_CHANGE_RAISED] = "SoH change raised",
+        [AGENT_EVENT_SOH_CHANGE_MERGED] = "SoH change merged",
+        [AGENT_EVENT_NOTIFICATION_SENT] = "NotifySoHChange sent",
+        [AGENT_EVENT_NOTIFICATION_FAILED] = "notification failed",
+        [AGENT_EVENT_RETRY_EXHAUSTED] = "retries past the warning threshold",
+        [AGENT_EVENT_CLIENT_DIED] = "client died",
+        [AGENT_EVENT_CHANGE_APPLIED] = "change applied",
+        [AGENT_EVENT_LIMIT_REACHED] = "limit reached",
+        [AGENT_EVENT_STORAGE_FAILED] = "storage failed",
+    };
+    unsigned index = (unsigned)kind;
+
+    return index < ARRAYSIZE(names) && names[index] ? names[index] : "event";
+}
+
+/* Until the event log adapter exists, every diagnostic goes to the service log. */
+static void log_event(void *context, const struct agent_event *event)
+{
+    (void)context;
+    service_log("%s: %s %#x, attempt %u, next delay %llu ms, result %#lx", event_name(event->kind),
+                event->component_kind == NAP_COMPONENT_ENFORCEMENT_CLIENT ? "EC" : "SHA", event->component_id,
+                event->attempt, (unsigned long long)event->next_delay_ms, (unsigned long)event->result);
+}
+
+/* The core's workers are plain threads: join the MTA once per thread before calling a proxy. */
+static void ensure_com(void)
+{
+    static __thread BOOL joined;
+
+    if (!joined)
+        joined = SUCCEEDED(CoInitializeEx(NULL, COINIT_MULTITHREADED));
+}
+
+static nap_result call_ec_notify_soh_change(void *context, void *client)
+{
+    struct client_handle *handle = client;
+
+    (void)context;
+    ensure_com();
+    return INapEnforcementClientCallback_NotifySoHChange((INapEnforcementClientCallback *)handle->callback);
+}
+
+static void call_client_release(void *context, void *client, int died)
+{
+    (void)context;
+    ensure_com();
+    client_handle_release(client, died);
+}
+
+static const struct agent_sink log_sink = {NULL, log_event};
+static const struct agent_client_calls com_calls = {NULL, call_ec_notify_soh_change, call_client_release};
+
+HRESULT agent_host_start(void)
+{
+    const struct agent_dependencies deps = {&registry_store, &log_sink, &com_calls};
+    struct agent_config config;
+    unsigned replaced = 0;
+    nap_result result;
+
+    agent_config_defaults(&config);
+    result = agent_create(&config, &deps, NULL, &core, &replaced);
+    if (nap_failed(result))
+    {
+        service_log("agent core: create failed: %#lx", (unsigned long)result);
+        return result;
+    }
+    result = agent_start(core);
+    if (nap_failed(result))
+    {
+        service_log("agent core: start failed: %#lx", (unsigned long)result);
+        agent_destroy(core);
+        core = NULL;
+    }
+    return result;
+}
+
+void agent_host_stop(void)
+{
+    if (!core)
+        return;
+    agent_stop(core);
+    /* Dropped bindings destroy their core binding: that must happen before the core goes. */
+    client_handles_drain();
+}
+
+void agent_host_destroy(void)
+{
+    struct agent *gone = core;
+
+    core = NULL;
+    if (gone)
+        agent_destroy(gone);
+}
+
+struct agent *agent_host_core(void)
+{
+    return core;
+}

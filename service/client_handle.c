@@ -1,0 +1,101 @@
+/* The adapter's handle for a bound client (see client_handle.h).
+ * It holds a reference on the binding object while bound, so the object cannot be destroyed
+ * under the core's feet; that reference is dropped on a thread-pool thread, never on the core's
+ * worker, because dropping the last one destroys the core binding, which waits for the worker. */
+#include "client_handle.h"
+#include "napagent.h"
+
+static LONG pending_work;
+static HANDLE work_done;
+
+struct client_handle *client_handle_create(IUnknown *callback, IUnknown *binding)
+{
+    struct client_handle *client = HeapAlloc(GetProcessHeap(), 0, sizeof(*client));
+
+    if (!client)
+        return NULL;
+    client->callback = callback;
+    client->binding = binding;
+    IUnknown_AddRef(callback);
+    IUnknown_AddRef(binding);
+    return client;
+}
+
+void client_handle_free(struct client_handle *client)
+{
+    IUnknown_Release(client->callback);
+    /* Initialize was refused: the binding is alive in its caller, this was not the last ref. */
+    IUnknown_Release(client->binding);
+    HeapFree(GetProcessHeap(), 0, client);
+}
+
+struct binding_drop
+{
+    IUnknown *binding;
+    BOOL disconnect;
+};
+
+static void CALLBACK drop_binding(PTP_CALLBACK_INSTANCE instance, void *context)
+{
+    struct binding_drop *drop = context;
+
+    (void)instance;
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    /* The dead client's stub references would otherwise keep the object forever. */
+    if (drop->disconnect)
+        CoDisconnectObject(drop->binding, 0);
+    IUnknown_Release(drop->binding);
+    CoUninitialize();
+    HeapFree(GetProcessHeap(), 0, drop);
+    if (!InterlockedDecrement(&pending_work) && work_done)
+        SetEvent(work_done);
+}
+
+void client_handle_release(struct client_handle *client, int died)
+{
+    struct binding_drop *drop = HeapAlloc(GetProcessHeap(), 0, sizeof(*drop));
+
+    IUnknown_Release(client->callback);
+    if (drop)
+    {
+        drop->binding = client->binding;
+        drop->disconnect = died;
+        InterlockedIncrement(&pending_work);
+        if (TrySubmitThreadpoolCallback(drop_binding, drop, NULL))
+            drop = NULL;
+        else
+            InterlockedDecrement(&pending_work);
+    }
+    /* No thread could take it: keep the object rather than risk a deadlock here. */
+    if (drop)
+        HeapFree(GetProcessHeap(), 0, drop);
+    HeapFree(GetProcessHeap(), 0, client);
+}
+
+void client_handles_drain(void)
+{
+    if (!work_done)
+        work_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    while (pending_work > 0)
+    {
+        ResetEvent(work_done);
+        if (pending_work > 0)
+            WaitForSingleObject(work_done, 100);
+    }
+}
+
+HRESULT client_handle_bind(struct agent_binding *core, UINT32 id, IUnknown *callback, IUnknown *binding)
+{
+    struct client_handle *client;
+    nap_result result;
+
+    if (!callback)
+        return E_POINTER;
+    client = client_handle_create(callback, binding);
+    if (!client)
+        return E_OUTOFMEMORY;
+    result = agent_binding_initialize(core, id, client);
+    if (nap_failed(result))
+        client_handle_free(client);
+    return result;
+}

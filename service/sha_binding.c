@@ -1,0 +1,139 @@
+/* CLSID_NapSystemHealthAgentBinding: INapSystemHealthAgentBinding(2), one object per SHA
+ * binding, a thin adapter over a core binding. */
+#include "agent.h"
+#include "napagent.h"
+#include "client_handle.h"
+#include "isolation_info.h"
+#include <napsystemhealthagent.h>
+
+struct sha_binding
+{
+    INapSystemHealthAgentBinding2 INapSystemHealthAgentBinding2_iface;
+    LONG ref;
+    struct agent_binding *core;
+};
+
+static inline struct sha_binding *impl_from_INapSystemHealthAgentBinding2(INapSystemHealthAgentBinding2 *iface)
+{
+    return CONTAINING_RECORD(iface, struct sha_binding, INapSystemHealthAgentBinding2_iface);
+}
+
+static HRESULT WINAPI sha_binding_QueryInterface(INapSystemHealthAgentBinding2 *iface, REFIID riid, void **out)
+{
+    if (!out)
+        return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_INapSystemHealthAgentBinding)
+        || IsEqualIID(riid, &IID_INapSystemHealthAgentBinding2))
+    {
+        *out = iface;
+        INapSystemHealthAgentBinding2_AddRef(iface);
+        return S_OK;
+    }
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI sha_binding_AddRef(INapSystemHealthAgentBinding2 *iface)
+{
+    return InterlockedIncrement(&impl_from_INapSystemHealthAgentBinding2(iface)->ref);
+}
+
+static ULONG WINAPI sha_binding_Release(INapSystemHealthAgentBinding2 *iface)
+{
+    struct sha_binding *binding = impl_from_INapSystemHealthAgentBinding2(iface);
+    ULONG ref = InterlockedDecrement(&binding->ref);
+
+    if (!ref)
+    {
+        if (binding->core && agent_host_core())
+            agent_binding_destroy(binding->core);
+        HeapFree(GetProcessHeap(), 0, binding);
+    }
+    return ref;
+}
+
+static HRESULT WINAPI sha_binding_Initialize(INapSystemHealthAgentBinding2 *iface, SystemHealthEntityId id,
+                                             INapSystemHealthAgentCallback *callback)
+{
+    struct sha_binding *binding = impl_from_INapSystemHealthAgentBinding2(iface);
+
+    return client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface);
+}
+
+static HRESULT WINAPI sha_binding_Uninitialize(INapSystemHealthAgentBinding2 *iface)
+{
+    return agent_binding_uninitialize(impl_from_INapSystemHealthAgentBinding2(iface)->core);
+}
+
+/* Every bound EC is told; the SHA's own SoH is gathered when the EC asks for the request. */
+static HRESULT WINAPI sha_binding_NotifySoHChange(INapSystemHealthAgentBinding2 *iface)
+{
+    return agent_sha_notify_soh_change(impl_from_INapSystemHealthAgentBinding2(iface)->core);
+}
+
+static HRESULT WINAPI sha_binding_GetSystemIsolationInfo(INapSystemHealthAgentBinding2 *iface,
+                                                         IsolationInfo **info, BOOL *unknown_connections)
+{
+    nap_result result;
+
+    if (!info || !unknown_connections)
+        return E_POINTER;
+    *info = NULL;
+    result = agent_binding_check(impl_from_INapSystemHealthAgentBinding2(iface)->core);
+    return nap_failed(result) ? result : isolation_info_get(info, unknown_connections);
+}
+
+static HRESULT WINAPI sha_binding_FlushCache(INapSystemHealthAgentBinding2 *iface)
+{
+    /* Nothing is cached per SHA yet: flushing is checking the binding. */
+    return agent_binding_check(impl_from_INapSystemHealthAgentBinding2(iface)->core);
+}
+
+static HRESULT WINAPI sha_binding_GetSystemIsolationInfoEx(INapSystemHealthAgentBinding2 *iface,
+                                                           IsolationInfoEx **info, BOOL *unknown_connections)
+{
+    nap_result result;
+
+    if (!info || !unknown_connections)
+        return E_POINTER;
+    *info = NULL;
+    result = agent_binding_check(impl_from_INapSystemHealthAgentBinding2(iface)->core);
+    return nap_failed(result) ? result : isolation_info_ex_get(info, unknown_connections);
+}
+
+static const INapSystemHealthAgentBinding2Vtbl sha_binding_vtbl = {
+    sha_binding_QueryInterface,
+    sha_binding_AddRef,
+    sha_binding_Release,
+    sha_binding_Initialize,
+    sha_binding_Uninitialize,
+    sha_binding_NotifySoHChange,
+    sha_binding_GetSystemIsolationInfo,
+    sha_binding_FlushCache,
+    sha_binding_GetSystemIsolationInfoEx,
+};
+
+HRESULT sha_binding_create(REFIID riid, void **out)
+{
+    struct sha_binding *binding;
+    struct agent *core = agent_host_core();
+    nap_result result;
+    HRESULT hr;
+
+    if (!core)
+        return NAP_E_SERVICE_NOT_RUNNING;
+    binding = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*binding));
+    if (!binding)
+        return E_OUTOFMEMORY;
+    result = agent_binding_create(core, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &binding->core);
+    if (nap_failed(result))
+    {
+        HeapFree(GetProcessHeap(), 0, binding);
+        return result;
+    }
+    binding->INapSystemHealthAgentBinding2_iface.lpVtbl = &sha_binding_vtbl;
+    binding->ref = 1;
+    hr = INapSystemHealthAgentBinding2_QueryInterface(&binding->INapSystemHealthAgentBinding2_iface, riid, out);
+    INapSystemHealthAgentBinding2_Release(&binding->INapSystemHealthAgentBinding2_iface);
+    return hr;
+}

@@ -1,0 +1,76 @@
+/* A misbehaving enforcement client for t_client_faults: binds ID, then on its first
+ * NotifySoHChange either reports a failure and lives on ("fail", to be killed with a retry
+ * pending) or never returns ("freeze"). Signals the named events it is given. */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <napagentclasses.h>
+#include <napenforcementclient.h>
+
+static INapEnforcementClientBinding *binding;
+static BOOL freeze;
+static HANDLE reacted;
+
+static HRESULT WINAPI callback_QueryInterface(INapEnforcementClientCallback *iface, REFIID riid, void **out)
+{
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_INapEnforcementClientCallback))
+    {
+        *out = iface;
+        return S_OK;
+    }
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+static ULONG WINAPI callback_AddRef(INapEnforcementClientCallback *iface) { (void)iface; return 2; }
+static ULONG WINAPI callback_Release(INapEnforcementClientCallback *iface) { (void)iface; return 1; }
+static HRESULT WINAPI callback_NotifySoHChange(INapEnforcementClientCallback *iface)
+{
+    (void)iface;
+    if (freeze)
+    {
+        SetEvent(reacted);
+        Sleep(INFINITE);
+    }
+    INapEnforcementClientBinding_NotifySoHChangeFailure(binding);
+    SetEvent(reacted);
+    return S_OK;
+}
+static HRESULT WINAPI callback_GetConnections(INapEnforcementClientCallback *iface, Connections **connections)
+{
+    (void)iface;
+    *connections = NULL;
+    return E_NOTIMPL;
+}
+static const INapEnforcementClientCallbackVtbl callback_vtbl = {
+    callback_QueryInterface, callback_AddRef, callback_Release, callback_NotifySoHChange, callback_GetConnections,
+};
+static INapEnforcementClientCallback callback = {&callback_vtbl};
+
+int main(int argc, char **argv)
+{
+    HANDLE ready;
+    HRESULT hr;
+
+    if (argc != 5)
+    {
+        fprintf(stderr, "usage: probe_ec_client ID fail|freeze READY_EVENT REACTED_EVENT\n");
+        return 2;
+    }
+    freeze = !strcmp(argv[2], "freeze");
+    ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[3]);
+    reacted = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[4]);
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    hr = CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
+                          &IID_INapEnforcementClientBinding, (void **)&binding);
+    if (SUCCEEDED(hr))
+        hr = INapEnforcementClientBinding_Initialize(binding, strtoul(argv[1], NULL, 0), &callback);
+    if (FAILED(hr))
+    {
+        fprintf(stderr, "probe_ec_client: cannot bind: %#lx\n", hr);
+        return 1;
+    }
+    SetEvent(ready);
+    /* Lives until the test kills it. */
+    Sleep(INFINITE);
+    return 0;
+}

@@ -1,0 +1,198 @@
+/* Clients that die or freeze: an EC killed with a retry pending is dropped and its id can be
+ * bound again within a few seconds; an EC frozen inside NotifySoHChange delays nobody else.
+ * The misbehaving clients are separate processes (probe_ec_client.exe). */
+#include <windows.h>
+#include <stdio.h>
+#include <napagentclasses.h>
+#include <napagentdiag.h>
+#include <napenforcementclient.h>
+#include <napmanagement.h>
+#include <napsystemhealthagent.h>
+#include "../tap.h"
+#include "wine_test.h"
+#include "test_clients.h"
+
+#define DEAD_ID 0x7C000001u
+#define FROZEN_ID 0x7C000002u
+#define GOOD_ID 0x7C000003u
+#define SHA_ID 0x7C000101u
+
+struct probe
+{
+    PROCESS_INFORMATION process;
+    HANDLE ready, reacted;
+};
+
+static BOOL start_probe(struct probe *probe, UINT32 id, const char *mode)
+{
+    char ready_name[64], reacted_name[64], command[400], exe[MAX_PATH], *slash;
+    STARTUPINFOA startup;
+
+    memset(&startup, 0, sizeof(startup));
+    startup.cb = sizeof(startup);
+    sprintf(ready_name, "napagent-test-ready-%s-%lu", mode, GetCurrentProcessId());
+    sprintf(reacted_name, "napagent-test-reacted-%s-%lu", mode, GetCurrentProcessId());
+    probe->ready = CreateEventA(NULL, TRUE, FALSE, ready_name);
+    probe->reacted = CreateEventA(NULL, TRUE, FALSE, reacted_name);
+    GetModuleFileNameA(NULL, exe, sizeof(exe));
+    slash = strrchr(exe, '\\');
+    strcpy(slash ? slash + 1 : exe, "probe_ec_client.exe");
+    sprintf(command, "\"%s\" %#x %s %s %s", exe, id, mode, ready_name, reacted_name);
+    if (!CreateProcessA(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &probe->process))
+        return FALSE;
+    return WaitForSingleObject(probe->ready, 15000) == WAIT_OBJECT_0;
+}
+
+static void end_probe(struct probe *probe)
+{
+    TerminateProcess(probe->process.hProcess, 9);
+    WaitForSingleObject(probe->process.hProcess, 5000);
+    CloseHandle(probe->process.hProcess);
+    CloseHandle(probe->process.hThread);
+    CloseHandle(probe->ready);
+    CloseHandle(probe->reacted);
+}
+
+static void register_ec(INapClientManagement *management, INapAgentDiagnostics *diagnostics, UINT32 id)
+{
+    static WCHAR name[] = L"fault test EC";
+    NapComponentRegistrationInfo info;
+    HRESULT hr;
+
+    fill_registration(&info, id, name, ComponentTypeEnforcementClientSoH);
+    hr = INapClientManagement_RegisterEnforcementClient(management, &info);
+    ok(hr == S_OK, "register EC %#x: expected S_OK, got %#lx", id, hr);
+    hr = INapAgentDiagnostics_SetEnforcementClientEnabled(diagnostics, id, TRUE);
+    ok(hr == S_OK, "enable EC %#x: expected S_OK, got %#lx", id, hr);
+}
+
+/* Unregistering waits for the agent to have dropped a client whose process is gone. */
+static void unregister_ec(INapClientManagement *management, UINT32 id)
+{
+    HRESULT hr;
+
+    for (int tries = 0; tries < 100; tries++)
+    {
+        hr = INapClientManagement_UnregisterEnforcementClient(management, id);
+        if (hr != NAP_E_STILL_BOUND)
+            break;
+        Sleep(100);
+    }
+    ok(hr == S_OK, "unregister EC %#x: expected S_OK, got %#lx", id, hr);
+}
+
+static void test_dead_client(INapSystemHealthAgentBinding *sha, INapEnforcementClientBinding *good)
+{
+    INapEnforcementClientBinding *rebind = NULL;
+    struct probe probe;
+    DWORD start, elapsed;
+    BOOL hint;
+    HRESULT hr = E_FAIL;
+
+    ok(start_probe(&probe, DEAD_ID, "fail"), "the dying EC's process bound its id");
+    INapSystemHealthAgentBinding_NotifySoHChange(sha);
+    ok(WaitForSingleObject(probe.reacted, 5000) == WAIT_OBJECT_0, "the dying EC got the change and reported a failure");
+    ok(WaitForSingleObject(ec_notified, 5000) == WAIT_OBJECT_0, "the good EC got the same change");
+    ResetEvent(ec_notified);
+    hr = INapEnforcementClientBinding_GetSoHRequest(good, &own_connection, &hint);
+    ok(hr == S_OK, "the good EC applies it: got %#lx", hr);
+    end_probe(&probe);
+
+    /* Its retry is pending: when it fires, the transport error must unbind the dead client. */
+    CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
+                     &IID_INapEnforcementClientBinding, (void **)&rebind);
+    start = GetTickCount();
+    do
+    {
+        hr = INapEnforcementClientBinding_Initialize(rebind, DEAD_ID, &ec_callback);
+        if (hr == HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED))
+            Sleep(100);
+        elapsed = GetTickCount() - start;
+    } while (hr == HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) && elapsed < 15000);
+    diag("the killed EC's id was bindable again after %lu ms", elapsed);
+    ok(hr == S_OK && elapsed < 5000, "the killed EC's id is bindable again within 5 s: %#lx after %lu ms", hr, elapsed);
+    hr = INapEnforcementClientBinding_Uninitialize(rebind);
+    ok(hr == S_OK, "and can be uninitialized: got %#lx", hr);
+    INapEnforcementClientBinding_Release(rebind);
+    hr = INapEnforcementClientBinding_NotifySoHChangeFailure(good);
+    ok(hr == NAP_E_NOT_PENDING, "the good EC is still bound and unaffected: expected NAP_E_NOT_PENDING, got %#lx", hr);
+}
+
+static void test_frozen_client(INapSystemHealthAgentBinding *sha, INapEnforcementClientBinding *good)
+{
+    struct probe probe;
+    DWORD start, elapsed;
+    BOOL hint;
+    HRESULT hr;
+
+    ok(start_probe(&probe, FROZEN_ID, "freeze"), "the freezing EC's process bound its id");
+    INapSystemHealthAgentBinding_NotifySoHChange(sha);
+    ok(WaitForSingleObject(probe.reacted, 5000) == WAIT_OBJECT_0, "the freezing EC is stuck in NotifySoHChange");
+    ok(WaitForSingleObject(ec_notified, 5000) == WAIT_OBJECT_0, "the good EC got the change");
+    ResetEvent(ec_notified);
+    INapEnforcementClientBinding_GetSoHRequest(good, &own_connection, &hint);
+
+    /* A second change while the frozen call still hangs. */
+    start = GetTickCount();
+    hr = INapSystemHealthAgentBinding_NotifySoHChange(sha);
+    ok(hr == S_OK, "the SHA's NotifySoHChange returns at once: got %#lx", hr);
+    ok(WaitForSingleObject(ec_notified, 2000) == WAIT_OBJECT_0, "the good EC is notified within 2 s");
+    elapsed = GetTickCount() - start;
+    diag("notification of the good EC with another EC frozen: %lu ms", elapsed);
+    ResetEvent(ec_notified);
+    hr = INapEnforcementClientBinding_GetSoHRequest(good, &own_connection, &hint);
+    ok(hr == S_OK, "and applies it: got %#lx", hr);
+    end_probe(&probe);
+}
+
+int main(void)
+{
+    INapClientManagement *management = NULL;
+    INapAgentDiagnostics *diagnostics = NULL;
+    INapEnforcementClientBinding *good = NULL;
+    INapSystemHealthAgentBinding *sha = NULL;
+    static WCHAR sha_name[] = L"fault test SHA";
+    NapComponentRegistrationInfo info;
+    HRESULT hr;
+
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);
+    CoCreateInstance(&CLSID_NapClientManagement, NULL, CLSCTX_INPROC_SERVER, &IID_INapClientManagement,
+                     (void **)&management);
+    CoCreateInstance(&CLSID_NapAgentDiagnostics, NULL, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics,
+                     (void **)&diagnostics);
+    CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
+                     &IID_INapEnforcementClientBinding, (void **)&good);
+    CoCreateInstance(&CLSID_NapSystemHealthAgentBinding, NULL, CLSCTX_INPROC_SERVER,
+                     &IID_INapSystemHealthAgentBinding, (void **)&sha);
+    if (!management || !diagnostics || !good || !sha)
+        tap_bail("cannot reach napagent");
+
+    register_ec(management, diagnostics, DEAD_ID);
+    register_ec(management, diagnostics, FROZEN_ID);
+    register_ec(management, diagnostics, GOOD_ID);
+    fill_registration(&info, SHA_ID, sha_name, 0);
+    hr = INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    ok(hr == S_OK, "register the SHA: got %#lx", hr);
+    hr = INapEnforcementClientBinding_Initialize(good, GOOD_ID, &ec_callback);
+    ok(hr == S_OK, "the good EC binds: got %#lx", hr);
+    hr = INapSystemHealthAgentBinding_Initialize(sha, SHA_ID, &sha_callback);
+    ok(hr == S_OK, "the SHA binds: got %#lx", hr);
+
+    test_dead_client(sha, good);
+    test_frozen_client(sha, good);
+
+    INapEnforcementClientBinding_Uninitialize(good);
+    INapSystemHealthAgentBinding_Uninitialize(sha);
+    unregister_ec(management, DEAD_ID);
+    unregister_ec(management, FROZEN_ID);
+    unregister_ec(management, GOOD_ID);
+    hr = INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
+    ok(hr == S_OK, "unregister the SHA: got %#lx", hr);
+    INapEnforcementClientBinding_Release(good);
+    INapSystemHealthAgentBinding_Release(sha);
+    INapAgentDiagnostics_Release(diagnostics);
+    INapClientManagement_Release(management);
+    CoUninitialize();
+    return tap_done();
+}
