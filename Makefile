@@ -160,7 +160,7 @@ check-wine: $(PROGRAMS) $(DEMO_PROGRAMS) $(WINE_TEST_PROGRAMS) $(WINE_TEST_HELPE
 run: $(PROGRAMS) $(DEMO_PROGRAMS)
 	@tools/run-demo.sh
 
-bench: $(if $(wildcard mk/core.mk),native-bench) $(PROGRAMS) $(TBIN)/bench_com_calls.exe
+bench: $(if $(wildcard mk/core.mk),native-bench) $(PROGRAMS) $(TBIN)/bench_com_calls.exe $(TBIN)/probe_ec_client.exe
 	@tools/bench-com.sh
 
 clean:

@@ -9,5 +9,6 @@ wine_prefix_up "$top/build/wine/bench"
 wine_install_binaries build/bin
 wine_run 'C:\napagent\napagent.exe' install >/dev/null
 wine_run net start napagent >/dev/null
-wine_run build/tests/bench_com_calls.exe
+cp build/tests/bench_com_calls.exe build/tests/probe_ec_client.exe "$WINEPREFIX/drive_c/napagent/"
+wine_run 'C:\napagent\bench_com_calls.exe'
 wine_run net stop napagent >/dev/null

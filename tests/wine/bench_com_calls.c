@@ -1,13 +1,27 @@
 /* make bench, COM side: NAP method round trips against the no-op INapAgentDiagnostics::Ping on
- * the same server, measured in the same run. Prints figures; never fails on a timing. */
+ * the same server, and the time from an SHA's NotifySoHChange to the ECs' NotifySoHChange with
+ * one EC frozen, all measured in the same run. Prints figures; never fails on a timing. */
 #include <windows.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <napagentclasses.h>
 #include <napagentdiag.h>
 #include <napenforcementclient.h>
+#include <napmanagement.h>
+#include <napsystemhealthagent.h>
+#include "test_clients.h"
 
 #define ROUNDS 5
-#define CALLS 2000
+#define CALLS 1000
+#define EC_BASE 0x79000001u
+#define FROZEN_ID 0x790000FFu
+#define SHA_ID 0x79000101u
+#define GOOD_ECS_MAX 19   /* + the frozen one = maxEnforcerCount */
+
+static INapClientManagement *management;
+static INapAgentDiagnostics *diagnostics;
+static INapEnforcementClientBinding *ecs[GOOD_ECS_MAX];
+static INapSystemHealthAgentBinding *sha;
 
 static double seconds(void)
 {
@@ -18,56 +32,180 @@ static double seconds(void)
     return (double)now.QuadPart / (double)freq.QuadPart;
 }
 
-/* Best of several rounds: the least disturbed measurement of the same work. */
-static double best_us_per_call(HRESULT (*call)(void *), void *object)
+struct measured
 {
-    double best = 1e9;
+    const char *what;
+    void (*work)(void);
+    int calls;
+    double best_us;
+};
 
+/* Best of several rounds, the workloads interleaved so that none profits from running first or
+ * last: the least disturbed measurement of each. */
+static void measure_all(struct measured *list, int count)
+{
+    for (int i = 0; i < count; i++)
+        list[i].best_us = 1e12;
     for (int round = 0; round < ROUNDS; round++)
     {
-        double start = seconds();
-        for (int i = 0; i < CALLS; i++)
-            call(object);
-        double us = (seconds() - start) * 1e6 / CALLS;
-        if (us < best)
-            best = us;
+        for (int i = 0; i < count; i++)
+        {
+            double start = seconds();
+            for (int call = 0; call < list[i].calls; call++)
+                list[i].work();
+            double us = (seconds() - start) * 1e6 / list[i].calls;
+            if (us < list[i].best_us)
+                list[i].best_us = us;
+        }
     }
-    return best;
 }
 
-static HRESULT call_ping(void *object)
+static void ping(void) { INapAgentDiagnostics_Ping(diagnostics); }
+static void failure_nothing_pending(void) { INapEnforcementClientBinding_NotifySoHChangeFailure(ecs[0]); }
+static void initialize_uninitialize(void)
 {
-    return INapAgentDiagnostics_Ping((INapAgentDiagnostics *)object);
+    INapEnforcementClientBinding_Initialize(ecs[1], EC_BASE + 1, &ec_callback);
+    INapEnforcementClientBinding_Uninitialize(ecs[1]);
+}
+static void get_soh_request(void)
+{
+    BOOL hint;
+
+    INapEnforcementClientBinding_GetSoHRequest(ecs[0], &own_connection, &hint);
 }
 
-static HRESULT call_failure_uninitialized(void *object)
+static void register_ec(UINT32 id)
 {
-    return INapEnforcementClientBinding_NotifySoHChangeFailure((INapEnforcementClientBinding *)object);
+    static WCHAR name[] = L"bench EC";
+    NapComponentRegistrationInfo info;
+
+    fill_registration(&info, id, name, ComponentTypeEnforcementClientSoH);
+    INapClientManagement_RegisterEnforcementClient(management, &info);
+    INapAgentDiagnostics_SetEnforcementClientEnabled(diagnostics, id, TRUE);
+}
+
+/* SHA NotifySoHChange until `count` ECs were notified; each then applies the change. */
+static double change_to_notification_ms(int count, double *first_ms)
+{
+    LONG target = ec_notifications + count;
+    double start = seconds(), first = -1;
+    BOOL hint;
+
+    ResetEvent(ec_notified);
+    INapSystemHealthAgentBinding_NotifySoHChange(sha);
+    while (ec_notifications < target)
+    {
+        if (WaitForSingleObject(ec_notified, 5000) != WAIT_OBJECT_0)
+            return -1;
+        ResetEvent(ec_notified);
+        if (first < 0)
+            first = (seconds() - start) * 1e3;
+    }
+    double all = (seconds() - start) * 1e3;
+    /* The notification may have arrived before the SHA's call returned. */
+    if (first < 0)
+        first = all;
+    for (int i = 0; i < count; i++)
+        INapEnforcementClientBinding_GetSoHRequest(ecs[i], &own_connection, &hint);
+    *first_ms = first;
+    return all;
+}
+
+static void measure_fanout(int count)
+{
+    double first, all, best_first = 1e9, best_all = 1e9;
+
+    for (int i = 0; i < count; i++)
+        INapEnforcementClientBinding_Initialize(ecs[i], EC_BASE + i, &ec_callback);
+    for (int round = 0; round < 20; round++)
+    {
+        all = change_to_notification_ms(count, &first);
+        if (all >= 0 && all < best_all)
+            best_all = all;
+        if (all >= 0 && first < best_first)
+            best_first = first;
+    }
+    printf("  SHA NotifySoHChange -> EC NotifySoHChange, %2d EC(s) + 1 frozen: first %6.2f ms, all %6.2f ms (best of 20)\n",
+           count, best_first, best_all);
+    for (int i = 0; i < count; i++)
+        INapEnforcementClientBinding_Uninitialize(ecs[i]);
+}
+
+static PROCESS_INFORMATION start_frozen_ec(void)
+{
+    char exe[MAX_PATH], command[400], *slash;
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION process = {0};
+    HANDLE ready = CreateEventA(NULL, TRUE, FALSE, "napagent-bench-ready");
+    HANDLE reacted = CreateEventA(NULL, TRUE, FALSE, "napagent-bench-frozen");
+
+    memset(&startup, 0, sizeof(startup));
+    startup.cb = sizeof(startup);
+    GetModuleFileNameA(NULL, exe, sizeof(exe));
+    slash = strrchr(exe, '\\');
+    strcpy(slash ? slash + 1 : exe, "probe_ec_client.exe");
+    sprintf(command, "\"%s\" %#x freeze napagent-bench-ready napagent-bench-frozen", exe, FROZEN_ID);
+    if (CreateProcessA(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process))
+        WaitForSingleObject(ready, 15000);
+    /* The first change freezes it inside NotifySoHChange for the rest of the run. */
+    INapSystemHealthAgentBinding_NotifySoHChange(sha);
+    WaitForSingleObject(reacted, 5000);
+    CloseHandle(ready);
+    CloseHandle(reacted);
+    return process;
 }
 
 int main(void)
 {
-    INapAgentDiagnostics *diagnostics;
-    INapEnforcementClientBinding *binding;
-    double ping_us, failure_us;
+    static WCHAR sha_name[] = L"bench SHA";
+    NapComponentRegistrationInfo info;
+    PROCESS_INFORMATION frozen;
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
-    if (FAILED(CoCreateInstance(&CLSID_NapAgentDiagnostics, NULL, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics,
-                                (void **)&diagnostics)) ||
-        FAILED(CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
-                                &IID_INapEnforcementClientBinding, (void **)&binding)))
+    ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);
+    CoCreateInstance(&CLSID_NapClientManagement, NULL, CLSCTX_INPROC_SERVER, &IID_INapClientManagement,
+                     (void **)&management);
+    CoCreateInstance(&CLSID_NapAgentDiagnostics, NULL, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics,
+                     (void **)&diagnostics);
+    CoCreateInstance(&CLSID_NapSystemHealthAgentBinding, NULL, CLSCTX_INPROC_SERVER,
+                     &IID_INapSystemHealthAgentBinding, (void **)&sha);
+    for (int i = 0; i < GOOD_ECS_MAX; i++)
+        CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
+                         &IID_INapEnforcementClientBinding, (void **)&ecs[i]);
+    if (!management || !diagnostics || !sha || !ecs[GOOD_ECS_MAX - 1])
     {
         fprintf(stderr, "bench: cannot reach napagent\n");
         return 1;
     }
-    ping_us = best_us_per_call(call_ping, diagnostics);
-    failure_us = best_us_per_call(call_failure_uninitialized, binding);
-    printf("COM round trips, best of %d x %d calls, same service, same run:\n", ROUNDS, CALLS);
-    printf("  baseline INapAgentDiagnostics::Ping                         %8.1f us\n", ping_us);
-    printf("  NotifySoHChangeFailure (not initialized)                    %8.1f us  ratio %.2fx\n", failure_us,
-           failure_us / ping_us);
-    INapEnforcementClientBinding_Release(binding);
-    INapAgentDiagnostics_Release(diagnostics);
+    for (int i = 0; i < GOOD_ECS_MAX; i++)
+        register_ec(EC_BASE + i);
+    register_ec(FROZEN_ID);
+    fill_registration(&info, SHA_ID, sha_name, 0);
+    INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    INapSystemHealthAgentBinding_Initialize(sha, SHA_ID, &sha_callback);
+    INapEnforcementClientBinding_Initialize(ecs[0], EC_BASE, &ec_callback);
+
+    struct measured list[] = {
+        {"baseline INapAgentDiagnostics::Ping", ping, CALLS, 0},
+        {"NotifySoHChangeFailure (bound, through the core)", failure_nothing_pending, CALLS, 0},
+        {"Initialize + Uninitialize (a pair of calls)", initialize_uninitialize, CALLS / 4, 0},
+        {"GetSoHRequest (the EC's own connection, marshaled)", get_soh_request, CALLS, 0},
+    };
+    measure_all(list, ARRAYSIZE(list));
+    printf("COM round trips, best of %d interleaved runs, same service, same run:\n", ROUNDS);
+    for (size_t i = 0; i < ARRAYSIZE(list); i++)
+        printf("  %-52s %8.1f us  ratio %.2fx\n", list[i].what, list[i].best_us, list[i].best_us / list[0].best_us);
+    INapEnforcementClientBinding_Uninitialize(ecs[0]);
+
+    frozen = start_frozen_ec();
+    measure_fanout(1);
+    measure_fanout(GOOD_ECS_MAX);
+    TerminateProcess(frozen.hProcess, 9);
+    WaitForSingleObject(frozen.hProcess, 5000);
+
+    INapSystemHealthAgentBinding_Uninitialize(sha);
+    for (int i = 0; i < GOOD_ECS_MAX; i++)
+        INapEnforcementClientBinding_Release(ecs[i]);
     CoUninitialize();
     return 0;
 }
