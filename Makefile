@@ -23,7 +23,7 @@ LIBUV_DIR := $(DEPS)/libuv
 # widl runs inside $(GEN): the generated _p.c files include their header by the name given.
 WIDLFLAGS := -Oicf -m64 -Iidl -I$(WINE_IDL_DIR) -DWINBOOL=BOOL
 WCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DCOBJMACROS -DCONST_VTABLE -DUNICODE -D_UNICODE \
-           -D_WIN32_WINNT=0x0601 -DNAPAGENT_VERSION='"$(VERSION)"' -I$(GEN) -Iservice -Iservice/core -Iproxystub
+           -D_WIN32_WINNT=0x0601 -DNAPAGENT_VERSION='"$(VERSION)"' -DNAPAGENT_VERSION_W='L"$(VERSION)"' -I$(GEN) -Iservice -Iservice/core -Iproxystub
 WLDFLAGS := -static -municode
 # Test and sample programs have a plain main().
 TLDFLAGS := -static
@@ -113,7 +113,18 @@ $(OBJ)/gen/%.o: $(GEN)/%.c $(GEN_HEADERS)
 GEN_IID_OBJS := $(patsubst $(GEN)/%.c,$(OBJ)/gen/%.o,$(GEN_IID_SRCS))
 GEN_PROXY_OBJS := $(patsubst $(GEN)/%.c,$(OBJ)/gen/%.o,$(GEN_PROXY_SRCS))
 
-$(BIN)/napagent.exe: $(SERVICE_SRCS:%.c=$(OBJ)/%.o) $(GEN_IID_OBJS) | deps
+# The event message table: windmc writes the header and the .rc; windres makes it an object.
+WINDMC := $(CROSS)windmc
+$(GEN)/events.h $(GEN)/events.rc: service/events.mc | deps
+	@mkdir -p $(GEN)
+	@echo "  WINDMC  $<"
+	@$(WINDMC) -h $(GEN) -r $(GEN) -b $<
+$(OBJ)/gen/events_res.o: $(GEN)/events.rc
+	@mkdir -p $(dir $@)
+	@$(WINDRES) -I$(GEN) -i $< -o $@
+$(OBJ)/service/event_log.o: $(GEN)/events.h
+
+$(BIN)/napagent.exe: $(SERVICE_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/gen/events_res.o $(GEN_IID_OBJS) | deps
 	@mkdir -p $(BIN)
 	$(WCC) $(WLDFLAGS) -o $@ $^ $(UV_LIBS) $(COM_LIBS)
 

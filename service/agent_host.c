@@ -3,6 +3,7 @@
 #include "registry_store.h"
 #include "napagent.h"
 #include "client_handle.h"
+#include "event_log.h"
 #include <napenforcementclient.h>
 
 _Static_assert(NAP_RESULT_NOT_INITIALIZED == NAP_E_NOT_INITIALIZED, "core results are HRESULTs");
@@ -40,10 +41,11 @@ static const char *event_name(enum agent_event_kind kind)
     return index < ARRAYSIZE(names) && names[index] ? names[index] : "event";
 }
 
-/* Until the event log adapter exists, every diagnostic goes to the service log. */
+/* Every diagnostic goes to the service log; those an administrator wants also to Event Viewer. */
 static void log_event(void *context, const struct agent_event *event)
 {
     (void)context;
+    event_log_from_core(event);
     service_log("%s: %s %#x, attempt %u, next delay %llu ms, result %#lx", event_name(event->kind),
                 event->component_kind == NAP_COMPONENT_ENFORCEMENT_CLIENT ? "EC" : "SHA", event->component_id,
                 event->attempt, (unsigned long long)event->next_delay_ms, (unsigned long)event->result);

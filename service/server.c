@@ -1,5 +1,8 @@
 /* The COM local server: the same code behind the SCM and behind --console. */
 #include "napagent.h"
+#include "event_log.h"
+#include "events.h"
+#include <stdio.h>
 #include <sddl.h>
 
 static DWORD class_cookies[8];
@@ -58,35 +61,44 @@ static void revoke_class_objects(void)
     }
 }
 
+/* A start step failed: the service log says it, and so does Event Viewer (event 101). */
+static HRESULT start_failed(const WCHAR *step, HRESULT hr)
+{
+    WCHAR code[16];
+    const WCHAR *strings[2] = {step, code};
+
+    _snwprintf(code, ARRAYSIZE(code), L"0x%08lx", (unsigned long)hr);
+    service_log("%ls failed: %#lx", step, (unsigned long)hr);
+    event_log_report(EVENTLOG_ERROR_TYPE, NAPAGENT_EVENT_SERVICE_FAILED, 2, strings);
+    return hr;
+}
+
 HRESULT server_start(server_progress_fn progress)
 {
+    const WCHAR *version = NAPAGENT_VERSION_W;
     HRESULT hr;
 
     service_log_open();
+    event_log_open();
     service_log("napagent %s starting", NAPAGENT_VERSION);
     hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
     if (FAILED(hr))
-        return hr;
+        return start_failed(L"COM initialization", hr);
     com_ready = TRUE;
     progress();
     hr = init_security();
     if (FAILED(hr))
-    {
-        service_log("CoInitializeSecurity failed: %#lx", hr);
-        return hr;
-    }
+        return start_failed(L"CoInitializeSecurity", hr);
     progress();
     hr = agent_host_start();
     if (FAILED(hr))
-        return hr;
+        return start_failed(L"the agent core", hr);
     progress();
     hr = register_class_objects();
     if (FAILED(hr))
-    {
-        service_log("class registration failed: %#lx", hr);
-        return hr;
-    }
+        return start_failed(L"class object registration", hr);
     service_log("napagent running");
+    event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_SERVICE_STARTED, 1, &version);
     return S_OK;
 }
 
@@ -103,5 +115,7 @@ void server_stop(server_progress_fn progress)
     com_ready = FALSE;
     agent_host_destroy();
     service_log("napagent stopped");
+    event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_SERVICE_STOPPED, 0, NULL);
+    event_log_close();
     service_log_close();
 }

@@ -1,0 +1,140 @@
+/* Event Viewer reporting: the core's diagnostics and the service's own milestones mapped to the
+ * message table of service/events.mc (IDs documented in docs/events.md).
+ * Wine's event log stores nothing, so an administrator (or a test) may also name a file in
+ * HKLM\SYSTEM\CurrentControlSet\Services\napagent\Parameters, value EventRecordFile: every
+ * reported event is then appended there as "ID TYPE insert|insert|...". */
+#include "agent.h" /* first: libuv wants winsock2.h before windows.h */
+#include "napagent.h"
+#include "event_log.h"
+#include "events.h"
+#include <stdio.h>
+
+#define PARAMETERS_KEY L"SYSTEM\\CurrentControlSet\\Services\\napagent\\Parameters"
+
+static HANDLE event_source;
+static FILE *record_file;
+static CRITICAL_SECTION record_lock;
+
+void event_log_open(void)
+{
+    WCHAR path[MAX_PATH];
+    DWORD size = sizeof(path), type;
+    HKEY key;
+
+    InitializeCriticalSection(&record_lock);
+    event_source = RegisterEventSourceW(NULL, NAPAGENT_SERVICE_NAME);
+    if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, PARAMETERS_KEY, 0, KEY_READ, &key))
+    {
+        if (!RegQueryValueExW(key, L"EventRecordFile", NULL, &type, (BYTE *)path, &size) && type == REG_SZ
+            && size >= sizeof(WCHAR))
+        {
+            path[ARRAYSIZE(path) - 1] = 0;
+            record_file = _wfopen(path, L"a");
+        }
+        RegCloseKey(key);
+    }
+}
+
+void event_log_close(void)
+{
+    if (event_source)
+        DeregisterEventSource(event_source);
+    event_source = NULL;
+    EnterCriticalSection(&record_lock);
+    if (record_file)
+        fclose(record_file);
+    record_file = NULL;
+    LeaveCriticalSection(&record_lock);
+    DeleteCriticalSection(&record_lock);
+}
+
+void event_log_report(WORD type, DWORD id, WORD count, const WCHAR **strings)
+{
+    if (event_source)
+        ReportEventW(event_source, type, 0, id, NULL, count, 0, strings, NULL);
+    EnterCriticalSection(&record_lock);
+    if (record_file)
+    {
+        fwprintf(record_file, L"%lu %u ", id & 0xffff, type);
+        for (WORD i = 0; i < count; i++)
+            fwprintf(record_file, L"%ls%ls", i ? L"|" : L"", strings[i]);
+        fputwc(L'\n', record_file);
+        fflush(record_file);
+    }
+    LeaveCriticalSection(&record_lock);
+}
+
+/* The core emits on its loop thread; reporting an event does not call back into the core. */
+void event_log_from_core(const struct agent_event *event)
+{
+    BOOL ec = event->component_kind == NAP_COMPONENT_ENFORCEMENT_CLIENT;
+    WCHAR id[16], kind[32], a[24], b[24], c[24];
+    const WCHAR *strings[4] = {id, a, b, c};
+    const WCHAR *kind_strings[3] = {kind, id, a};
+
+    _snwprintf(id, ARRAYSIZE(id), L"%u", event->component_id);
+    wcscpy(kind, ec ? L"enforcement client" : L"system health agent");
+    switch (event->kind)
+    {
+    case AGENT_EVENT_REGISTERED:
+        event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_REGISTERED, 2, kind_strings);
+        break;
+    case AGENT_EVENT_UNREGISTERED:
+        event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_UNREGISTERED, 2, kind_strings);
+        break;
+    case AGENT_EVENT_ENABLED_CHANGED:
+        wcscpy(a, event->result ? L"enabled" : L"disabled");
+        event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_EC_ENABLEMENT_CHANGED, 2, strings);
+        break;
+    case AGENT_EVENT_BOUND:
+        event_log_report(EVENTLOG_INFORMATION_TYPE, ec ? NAPAGENT_EVENT_EC_INITIALIZED : NAPAGENT_EVENT_SHA_INITIALIZED,
+                         1, strings);
+        break;
+    case AGENT_EVENT_UNBOUND:
+        event_log_report(EVENTLOG_INFORMATION_TYPE,
+                         ec ? NAPAGENT_EVENT_EC_UNINITIALIZED : NAPAGENT_EVENT_SHA_UNINITIALIZED, 1, strings);
+        break;
+    case AGENT_EVENT_INITIALIZE_REFUSED:
+        if (event->result == NAP_RESULT_NOT_REGISTERED)
+            event_log_report(EVENTLOG_WARNING_TYPE, ec ? NAPAGENT_EVENT_EC_NOT_REGISTERED
+                                                       : NAPAGENT_EVENT_SHA_NOT_REGISTERED, 1, strings);
+        else if (event->result == NAP_RESULT_ALREADY_INITIALIZED)
+            event_log_report(EVENTLOG_WARNING_TYPE, ec ? NAPAGENT_EVENT_EC_ALREADY_INITIALIZED
+                                                       : NAPAGENT_EVENT_SHA_ALREADY_INITIALIZED, 1, strings);
+        else if (event->result == NAP_RESULT_ENTITY_DISABLED)
+            event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_EC_DISABLED_REFUSED, 1, strings);
+        break;
+    case AGENT_EVENT_SOH_CHANGE_RAISED:
+        event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_SOH_CHANGE_RAISED, 1, strings);
+        break;
+    case AGENT_EVENT_NOTIFICATION_FAILED:
+        _snwprintf(a, ARRAYSIZE(a), L"%u", event->attempt);
+        _snwprintf(b, ARRAYSIZE(b), L"0x%08x", (unsigned)event->result);
+        _snwprintf(c, ARRAYSIZE(c), L"%llu", (unsigned long long)event->next_delay_ms);
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_EC_REPORTED_FAILURE, 4, strings);
+        break;
+    case AGENT_EVENT_RETRY_EXHAUSTED:
+        _snwprintf(a, ARRAYSIZE(a), L"%u", event->attempt);
+        _snwprintf(b, ARRAYSIZE(b), L"%llu", (unsigned long long)event->next_delay_ms);
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_RETRIES_PAST_THRESHOLD, 3, strings);
+        break;
+    case AGENT_EVENT_CLIENT_DIED:
+        _snwprintf(a, ARRAYSIZE(a), L"0x%08x", (unsigned)event->result);
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_CLIENT_DIED, 3, kind_strings);
+        break;
+    case AGENT_EVENT_CHANGE_APPLIED:
+        _snwprintf(a, ARRAYSIZE(a), L"%u", event->attempt);
+        event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_CHANGE_APPLIED, 2, strings);
+        break;
+    case AGENT_EVENT_LIMIT_REACHED:
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_LIMIT_REACHED, 2, kind_strings);
+        break;
+    case AGENT_EVENT_STORAGE_FAILED:
+        _snwprintf(a, ARRAYSIZE(a), L"0x%08x", (unsigned)event->result);
+        event_log_report(EVENTLOG_ERROR_TYPE, NAPAGENT_EVENT_STORAGE_FAILED, 3, kind_strings);
+        break;
+    default:
+        /* Notification sent / change merged: routine, in the service log only. */
+        break;
+    }
+}
