@@ -7,7 +7,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 packages=(mingw-w64 mingw-w64-tools libwine-dev wine64 wine cmake libuv1-dev dpkg-dev
-          gcc make perl unzip zip)
+          gcc make perl patch bzip2 xz-utils unzip zip)
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"
