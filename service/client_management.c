@@ -6,6 +6,7 @@
 #include "core/agent.h" /* first: libuv wants winsock2.h before windows.h */
 #include "napagent.h"
 #include "isolation_info.h"
+#include "counted_string.h"
 #include <napmanagement.h>
 
 /* The core's results are returned to clients as they are. */
@@ -80,26 +81,6 @@ static HRESULT registration_from_info(struct nap_registration *to, enum nap_comp
     return S_OK;
 }
 
-static void counted_clear(CountedString *s)
-{
-    CoTaskMemFree(s->string);
-    s->string = NULL;
-    s->length = 0;
-}
-
-/* Always a string of length + 1 units with its terminating NUL, also when empty. */
-static HRESULT counted_set(CountedString *to, const WCHAR *chars, size_t length)
-{
-    to->length = 0;
-    if (!(to->string = CoTaskMemAlloc((length + 1) * sizeof(WCHAR))))
-        return E_OUTOFMEMORY;
-    if (length)
-        memcpy(to->string, chars, length * sizeof(WCHAR));
-    to->string[length] = 0;
-    to->length = (UINT16)length;
-    return S_OK;
-}
-
 static void info_clear(NapComponentRegistrationInfo *info)
 {
     counted_clear(&info->friendlyName);
@@ -128,32 +109,6 @@ static HRESULT info_from_registration(NapComponentRegistrationInfo *to, const st
     to->registrationDate.dwHighDateTime = (DWORD)(from->registration_date >> 32);
     to->componentType = from->component_type;
     return S_OK;
-}
-
-static HRESULT counted_string_new(const WCHAR *text, CountedString **out)
-{
-    CountedString *s = CoTaskMemAlloc(sizeof(*s));
-    HRESULT hr;
-
-    *out = NULL;
-    if (!s)
-        return E_OUTOFMEMORY;
-    if (FAILED(hr = counted_set(s, text, wcslen(text))))
-    {
-        CoTaskMemFree(s);
-        return hr;
-    }
-    *out = s;
-    return S_OK;
-}
-
-static void counted_string_free(CountedString **s)
-{
-    if (!*s)
-        return;
-    counted_clear(*s);
-    CoTaskMemFree(*s);
-    *s = NULL;
 }
 
 /* ---- Registrations ---- */

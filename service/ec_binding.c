@@ -1,8 +1,17 @@
 /* CLSID_NapEnforcementClientBinding: one object per enforcement client binding, a thin adapter
- * over a core binding. Methods check their arguments; NAP semantics live in the core. */
+ * over a core binding. Methods check their arguments; NAP semantics live in the core.
+ *
+ * Connections: CreateConnection makes our connection object (ec_connection.c) and counts it in
+ * the core. The connection-taking methods recognise our objects (ec_connection_is_ours) and
+ * accept only those created since this binding's current Initialize (its "owner" number, new at
+ * every successful Initialize, so connections of an earlier binding or bind are refused with
+ * E_INVALIDARG). GetSoHRequest also accepts a connection the EC implemented itself, as before
+ * connections existed: the change counts as taken and the hint is TRUE, but nothing is put on it. */
 #include "agent.h"
 #include "napagent.h"
 #include "client_handle.h"
+#include "ec_connection.h"
+#include "soh_placeholder.h"
 #include <napenforcementclient.h>
 
 struct ec_binding
@@ -10,7 +19,14 @@ struct ec_binding
     INapEnforcementClientBinding INapEnforcementClientBinding_iface;
     LONG ref;
     struct agent_binding *core;
+    SRWLOCK lock;
+    /* Guarded by lock; set by each successful Initialize. */
+    EnforcementEntityId ec_id;
+    LONG owner; /* 0: never initialized */
 };
+
+/* Owner numbers, unique in the process. */
+static LONG next_owner;
 
 static inline struct ec_binding *impl_from_INapEnforcementClientBinding(INapEnforcementClientBinding *iface)
 {
@@ -55,8 +71,33 @@ static HRESULT WINAPI ec_binding_Initialize(INapEnforcementClientBinding *iface,
                                             INapEnforcementClientCallback *callback)
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    HRESULT hr;
 
-    return client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface);
+    hr = client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface);
+    if (hr == S_OK)
+    {
+        AcquireSRWLockExclusive(&binding->lock);
+        binding->ec_id = id;
+        binding->owner = InterlockedIncrement(&next_owner);
+        ReleaseSRWLockExclusive(&binding->lock);
+    }
+    return hr;
+}
+
+/* For a connection of ours: S_OK when this binding's current Initialize created it; otherwise
+ * the core's answer when the binding is not bound (NAP_E_NOT_INITIALIZED), else E_INVALIDARG. */
+static HRESULT check_owner(struct ec_binding *binding, INapEnforcementClientConnection *connection)
+{
+    nap_result result;
+    LONG owner;
+
+    AcquireSRWLockShared(&binding->lock);
+    owner = binding->owner;
+    ReleaseSRWLockShared(&binding->lock);
+    if (owner && ec_connection_owner(connection) == owner)
+        return S_OK;
+    result = agent_binding_check(binding->core);
+    return nap_failed(result) ? result : E_INVALIDARG;
 }
 
 static HRESULT WINAPI ec_binding_Uninitialize(INapEnforcementClientBinding *iface)
@@ -68,7 +109,10 @@ static HRESULT WINAPI ec_binding_CreateConnection(INapEnforcementClientBinding *
                                                   INapEnforcementClientConnection **connection)
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    EnforcementEntityId ec_id;
     nap_result result;
+    LONG owner;
+    HRESULT hr;
 
     if (!connection)
         return E_POINTER;
@@ -76,9 +120,13 @@ static HRESULT WINAPI ec_binding_CreateConnection(INapEnforcementClientBinding *
     result = agent_ec_connection_created(binding->core);
     if (nap_failed(result))
         return result;
-    /* Connection objects are the next step of the COM API issue; until then none is created. */
-    agent_ec_connection_down(binding->core);
-    return E_NOTIMPL;
+    AcquireSRWLockShared(&binding->lock);
+    ec_id = binding->ec_id;
+    owner = binding->owner;
+    ReleaseSRWLockShared(&binding->lock);
+    if (FAILED(hr = ec_connection_create(ec_id, owner, connection)))
+        agent_ec_connection_down(binding->core);
+    return hr;
 }
 
 static HRESULT WINAPI ec_binding_GetSoHRequest(INapEnforcementClientBinding *iface,
@@ -86,32 +134,77 @@ static HRESULT WINAPI ec_binding_GetSoHRequest(INapEnforcementClientBinding *ifa
                                                BOOL *retrigger_hint)
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    BOOL ours = ec_connection_is_ours(connection);
+    const BYTE *request;
     nap_result result;
+    UINT16 size;
+    HRESULT hr;
 
     if (!connection || !retrigger_hint)
         return E_POINTER;
+    *retrigger_hint = FALSE;
+    if (ours && FAILED(hr = check_owner(binding, connection)))
+        return hr;
     /* Taking the request is what makes the pending change count as applied. */
     result = agent_ec_soh_request_taken(binding->core);
     if (nap_failed(result))
         return result;
-    *retrigger_hint = TRUE;
-    return S_OK;
+    if (!ours)
+    {
+        *retrigger_hint = TRUE;
+        return S_OK;
+    }
+    request = soh_request_placeholder(&size);
+    return ec_connection_put_request(connection, request, size, retrigger_hint);
 }
 
 static HRESULT WINAPI ec_binding_ProcessSoHResponse(INapEnforcementClientBinding *iface,
                                                     INapEnforcementClientConnection *connection)
 {
+    struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    nap_result result;
+    HRESULT hr;
+
     if (!connection)
         return E_POINTER;
-    return agent_ec_connection_check(impl_from_INapEnforcementClientBinding(iface)->core);
+    result = agent_ec_connection_check(binding->core);
+    if (nap_failed(result))
+        return result;
+    if (!ec_connection_is_ours(connection))
+        return E_INVALIDARG;
+    if (FAILED(hr = check_owner(binding, connection)))
+        return hr;
+    /* No response on the connection: NAP_E_INVALID_PACKET (the EC drops the exchange). */
+    return ec_connection_process_response(connection);
 }
 
+/* Counted once per connection: reporting a connection that is already down again answers S_OK
+ * and changes nothing (the connection is down, as the EC says). */
 static HRESULT WINAPI ec_binding_NotifyConnectionStateDown(INapEnforcementClientBinding *iface,
                                                            INapEnforcementClientConnection *connection)
 {
+    struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    nap_result result;
+    HRESULT hr;
+
     if (!connection)
         return E_POINTER;
-    return agent_ec_connection_check(impl_from_INapEnforcementClientBinding(iface)->core);
+    if (!ec_connection_is_ours(connection))
+    {
+        result = agent_ec_connection_check(binding->core);
+        return nap_failed(result) ? result : E_INVALIDARG;
+    }
+    if (FAILED(hr = check_owner(binding, connection)))
+        return hr;
+    if (!ec_connection_mark_down(connection))
+    {
+        result = agent_binding_check(binding->core);
+        return nap_failed(result) ? result : S_OK;
+    }
+    result = agent_ec_connection_down(binding->core);
+    if (nap_failed(result))
+        ec_connection_mark_up(connection);
+    return result;
 }
 
 static HRESULT WINAPI ec_binding_NotifySoHChangeFailure(INapEnforcementClientBinding *iface)
@@ -152,6 +245,7 @@ HRESULT ec_binding_create(REFIID riid, void **out)
     }
     binding->INapEnforcementClientBinding_iface.lpVtbl = &ec_binding_vtbl;
     binding->ref = 1;
+    InitializeSRWLock(&binding->lock);
     hr = INapEnforcementClientBinding_QueryInterface(&binding->INapEnforcementClientBinding_iface, riid, out);
     INapEnforcementClientBinding_Release(&binding->INapEnforcementClientBinding_iface);
     return hr;
