@@ -22,6 +22,7 @@ static INapClientManagement *management;
 static INapAgentDiagnostics *diagnostics;
 static INapEnforcementClientBinding *ecs[GOOD_ECS_MAX];
 static INapSystemHealthAgentBinding *sha;
+static INapEnforcementClientConnection *connection;
 
 static double seconds(void)
 {
@@ -68,6 +69,13 @@ static void initialize_uninitialize(void)
     INapEnforcementClientBinding_Uninitialize(ecs[1]);
 }
 static void get_soh_request(void)
+{
+    BOOL hint;
+
+    INapEnforcementClientBinding_GetSoHRequest(ecs[0], connection, &hint);
+}
+
+static void get_soh_request_own_connection(void)
 {
     BOOL hint;
 
@@ -184,17 +192,25 @@ int main(void)
     INapClientManagement_RegisterSystemHealthAgent(management, &info);
     INapSystemHealthAgentBinding_Initialize(sha, SHA_ID, &sha_callback);
     INapEnforcementClientBinding_Initialize(ecs[0], EC_BASE, &ec_callback);
+    if (FAILED(INapEnforcementClientBinding_CreateConnection(ecs[0], &connection)))
+    {
+        fprintf(stderr, "bench: CreateConnection failed\n");
+        return 1;
+    }
 
     struct measured list[] = {
         {"baseline INapAgentDiagnostics::Ping", ping, CALLS, 0},
         {"NotifySoHChangeFailure (bound, through the core)", failure_nothing_pending, CALLS, 0},
         {"Initialize + Uninitialize (a pair of calls)", initialize_uninitialize, CALLS / 4, 0},
-        {"GetSoHRequest (the EC's own connection, marshaled)", get_soh_request, CALLS, 0},
+        {"GetSoHRequest (the agent's connection)", get_soh_request, CALLS, 0},
+        {"GetSoHRequest (a connection the EC implemented)", get_soh_request_own_connection, CALLS, 0},
     };
     measure_all(list, ARRAYSIZE(list));
     printf("COM round trips, best of %d interleaved runs, same service, same run:\n", ROUNDS);
     for (size_t i = 0; i < ARRAYSIZE(list); i++)
         printf("  %-52s %8.1f us  ratio %.2fx\n", list[i].what, list[i].best_us, list[i].best_us / list[0].best_us);
+    INapEnforcementClientBinding_NotifyConnectionStateDown(ecs[0], connection);
+    INapEnforcementClientConnection_Release(connection);
     INapEnforcementClientBinding_Uninitialize(ecs[0]);
 
     frozen = start_frozen_ec();
