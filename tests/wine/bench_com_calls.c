@@ -85,11 +85,8 @@ static void get_soh_request_own_connection(void)
 static void register_ec(UINT32 id)
 {
     static WCHAR name[] = L"bench EC";
-    NapComponentRegistrationInfo info;
 
-    fill_registration(&info, id, name, ComponentTypeEnforcementClientSoH);
-    INapClientManagement_RegisterEnforcementClient(management, &info);
-    INapAgentDiagnostics_SetEnforcementClientEnabled(diagnostics, id, TRUE);
+    register_enabled_ec(management, diagnostics, id, name);
 }
 
 /* SHA NotifySoHChange until `count` ECs were notified; each then applies the change. */

@@ -11,7 +11,7 @@
 #include <napagentclasses.h>
 #include <napenforcementclient.h>
 #include <napmanagement.h>
-#include "ec_callback.h"
+#include "test_clients.h"
 
 static INapClientManagement *management(void)
 {
@@ -70,7 +70,7 @@ static int initialize_ec(UINT32 id)
         printf("activation of NapEnforcementClientBinding failed: 0x%08lx\n", hr);
         return 1;
     }
-    hr = INapEnforcementClientBinding_Initialize(binding, id, &test_ec_callback.INapEnforcementClientCallback_iface);
+    hr = INapEnforcementClientBinding_Initialize(binding, id, &ec_callback);
     printf("initialize: 0x%08lx\n", hr);
     if (SUCCEEDED(hr))
     {

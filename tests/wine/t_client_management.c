@@ -10,7 +10,7 @@
 #include <napmanagement.h>
 #include "../tap.h"
 #include "wine_test.h"
-#include "ec_callback.h"
+#include "test_clients.h"
 
 #define ID_EC        0x7F000001u
 #define ID_SHA       0x7F000002u
@@ -375,7 +375,7 @@ static void test_still_bound(void)
     ok(hr == S_OK, "EC binding activation: expected S_OK, got %#lx", hr);
     if (binding)
     {
-        hr = INapEnforcementClientBinding_Initialize(binding, ID_EC, &test_ec_callback.INapEnforcementClientCallback_iface);
+        hr = INapEnforcementClientBinding_Initialize(binding, ID_EC, &ec_callback);
         ok(hr == S_OK, "Initialize(enabled EC): expected S_OK, got %#lx", hr);
         hr = INapClientManagement2_UnregisterEnforcementClient(management, ID_EC);
         ok(hr == NAP_E_STILL_BOUND, "Unregister a bound EC: expected NAP_E_STILL_BOUND, got %#lx", hr);

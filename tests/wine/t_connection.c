@@ -56,14 +56,9 @@ static void free_counted(CountedString *s)
 static void register_ec(INapClientManagement *management, INapAgentDiagnostics *diagnostics, UINT32 id)
 {
     static WCHAR name[] = L"connection test EC";
-    NapComponentRegistrationInfo info;
-    HRESULT hr;
+    HRESULT hr = register_enabled_ec(management, diagnostics, id, name);
 
-    fill_registration(&info, id, name, ComponentTypeEnforcementClientSoH);
-    hr = INapClientManagement_RegisterEnforcementClient(management, &info);
-    ok(hr == S_OK, "register EC %#x: expected S_OK, got %#lx", id, hr);
-    hr = INapAgentDiagnostics_SetEnforcementClientEnabled(diagnostics, id, TRUE);
-    ok(hr == S_OK, "enable EC %#x: expected S_OK, got %#lx", id, hr);
+    ok(hr == S_OK, "register and enable EC %#x: expected S_OK, got %#lx", id, hr);
 }
 
 static void test_identity(INapEnforcementClientConnection *connection)

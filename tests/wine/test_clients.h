@@ -9,6 +9,7 @@
 #include <napenforcementclient.h>
 #include <napmanagement.h>
 #include <napsystemhealthagent.h>
+#include <napagentdiag.h>
 
 static LONG ec_notifications;
 static HANDLE ec_notified;              /* manual-reset; the test creates and resets it */
@@ -94,6 +95,20 @@ static inline void fill_registration(NapComponentRegistrationInfo *info, UINT32 
     info->version.string = empty;
     info->vendorName.string = empty;
     info->componentType = type;
+}
+
+/* Registers an EC and enables it as an administrator would; the first failure is returned. */
+static inline HRESULT register_enabled_ec(INapClientManagement *management, INapAgentDiagnostics *diagnostics,
+                                          UINT32 id, WCHAR *name)
+{
+    NapComponentRegistrationInfo info;
+    HRESULT hr;
+
+    fill_registration(&info, id, name, ComponentTypeEnforcementClientSoH);
+    hr = INapClientManagement_RegisterEnforcementClient(management, &info);
+    if (SUCCEEDED(hr))
+        hr = INapAgentDiagnostics_SetEnforcementClientEnabled(diagnostics, id, TRUE);
+    return hr;
 }
 
 /* Waits for the next EC notification; returns its delay in ms, or -1 if none came in time. */
