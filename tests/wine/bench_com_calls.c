@@ -168,15 +168,11 @@ int main(void)
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);
-    CoCreateInstance(&CLSID_NapClientManagement, NULL, CLSCTX_INPROC_SERVER, &IID_INapClientManagement,
-                     (void **)&management);
-    CoCreateInstance(&CLSID_NapAgentDiagnostics, NULL, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics,
-                     (void **)&diagnostics);
-    CoCreateInstance(&CLSID_NapSystemHealthAgentBinding, NULL, CLSCTX_INPROC_SERVER,
-                     &IID_INapSystemHealthAgentBinding, (void **)&sha);
+    management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
+    diagnostics = create_object(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
+    sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
     for (int i = 0; i < GOOD_ECS_MAX; i++)
-        CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
-                         &IID_INapEnforcementClientBinding, (void **)&ecs[i]);
+        ecs[i] = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
     if (!management || !diagnostics || !sha || !ecs[GOOD_ECS_MAX - 1])
     {
         fprintf(stderr, "bench: cannot reach napagent\n");

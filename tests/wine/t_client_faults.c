@@ -94,8 +94,7 @@ static void test_dead_client(INapSystemHealthAgentBinding *sha, INapEnforcementC
     end_probe(&probe);
 
     /* Its retry is pending: when it fires, the transport error must unbind the dead client. */
-    CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
-                     &IID_INapEnforcementClientBinding, (void **)&rebind);
+    rebind = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
     start = GetTickCount();
     do
     {
@@ -152,14 +151,10 @@ int main(void)
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);
-    CoCreateInstance(&CLSID_NapClientManagement, NULL, CLSCTX_INPROC_SERVER, &IID_INapClientManagement,
-                     (void **)&management);
-    CoCreateInstance(&CLSID_NapAgentDiagnostics, NULL, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics,
-                     (void **)&diagnostics);
-    CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
-                     &IID_INapEnforcementClientBinding, (void **)&good);
-    CoCreateInstance(&CLSID_NapSystemHealthAgentBinding, NULL, CLSCTX_INPROC_SERVER,
-                     &IID_INapSystemHealthAgentBinding, (void **)&sha);
+    management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
+    diagnostics = create_object(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
+    good = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
+    sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
     if (!management || !diagnostics || !good || !sha)
         tap_bail("cannot reach napagent");
 

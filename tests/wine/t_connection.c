@@ -692,12 +692,9 @@ int main(void)
         diag("CoCreateInstance(CLSID_NapClientManagement): %#lx", hr);
         tap_bail("cannot create NapClientManagement");
     }
-    CoCreateInstance(&CLSID_NapAgentDiagnostics, NULL, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics,
-                     (void **)&diagnostics);
-    CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
-                     &IID_INapEnforcementClientBinding, (void **)&ec);
-    CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
-                     &IID_INapEnforcementClientBinding, (void **)&other);
+    diagnostics = create_object(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
+    ec = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
+    other = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
     if (!diagnostics || !ec || !other)
         tap_bail("cannot create the bindings");
     register_ec(management, diagnostics, EC_ID);

@@ -180,12 +180,9 @@ int main(void)
         diag("CoCreateInstance(CLSID_NapClientManagement): %#lx", hr);
         tap_bail("cannot create NapClientManagement");
     }
-    CoCreateInstance(&CLSID_NapAgentDiagnostics, NULL, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics,
-                     (void **)&diagnostics);
-    CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
-                     &IID_INapEnforcementClientBinding, (void **)&ec);
-    CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
-                     &IID_INapEnforcementClientBinding, (void **)&second);
+    diagnostics = create_object(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
+    ec = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
+    second = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
     hr = CoCreateInstance(&CLSID_NapSystemHealthAgentBinding, NULL, CLSCTX_INPROC_SERVER,
                           &IID_INapSystemHealthAgentBinding2, (void **)&sha);
     ok(hr == S_OK, "SHA binding, in-process activation: expected S_OK, got %#lx", hr);

@@ -20,14 +20,6 @@ static BOOL is_transport_error(HRESULT hr)
         || hr == RPC_E_DISCONNECTED || hr == RPC_E_SERVER_DIED || hr == RPC_E_SERVER_DIED_DNE;
 }
 
-static void *create(REFCLSID clsid, DWORD context, REFIID iid)
-{
-    void *object = NULL;
-
-    CoCreateInstance(clsid, NULL, context, iid, &object);
-    return object;
-}
-
 static BOOL start_service_and_wait(void)
 {
     SC_HANDLE service = open_napagent(SERVICE_START | SERVICE_QUERY_STATUS);
@@ -62,10 +54,10 @@ int main(void)
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);
-    management = create(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
-    diagnostics = create(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
-    ec = create(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
-    sha = create(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
+    management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
+    diagnostics = create_object(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
+    ec = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
+    sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
     if (!management || !diagnostics || !ec || !sha)
         tap_bail("cannot reach napagent");
     fill_registration(&info, EC_ID, ec_name, ComponentTypeEnforcementClientSoH);
@@ -110,8 +102,8 @@ int main(void)
     INapClientManagement_Release(management);
 
     ok(start_service_and_wait(), "net start: the service runs again");
-    management = create(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
-    ec = create(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
+    management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
+    ec = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
     if (!management || !ec)
         tap_bail("cannot reach the restarted napagent");
     hr = INapEnforcementClientBinding_Initialize(ec, EC_ID, &ec_callback);

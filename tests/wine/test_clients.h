@@ -82,6 +82,15 @@ static const INapEnforcementClientConnectionVtbl own_connection_vtbl = {
 #undef NI
 static INapEnforcementClientConnection __attribute__((unused)) own_connection = {&own_connection_vtbl};
 
+/* An object of a napagent class, or NULL; for set-up whose failure the test checks as a whole. */
+static inline void *create_object(REFCLSID clsid, DWORD context, REFIID iid)
+{
+    void *object = NULL;
+
+    CoCreateInstance(clsid, NULL, context, iid, &object);
+    return object;
+}
+
 /* A registration with every string set, as real clients fill it. */
 static inline void fill_registration(NapComponentRegistrationInfo *info, UINT32 id, WCHAR *name, UINT32 type)
 {
