@@ -32,11 +32,14 @@ static HRESULT WINAPI ec_callback_QueryInterface(INapEnforcementClientCallback *
 
 static HRESULT WINAPI ec_callback_NotifySoHChange(INapEnforcementClientCallback *iface)
 {
+    /* Read before signalling: once signalled, the test may already set the next answer. */
+    HRESULT answer = ec_notify_answer;
+
     (void)iface;
     InterlockedIncrement(&ec_notifications);
     if (ec_notified)
         SetEvent(ec_notified);
-    return ec_notify_answer;
+    return answer;
 }
 
 static const INapEnforcementClientCallbackVtbl ec_callback_vtbl = {
