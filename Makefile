@@ -23,7 +23,7 @@ LIBUV_DIR := $(DEPS)/libuv
 # widl runs inside $(GEN): the generated _p.c files include their header by the name given.
 WIDLFLAGS := -Oicf -m64 -Iidl -I$(WINE_IDL_DIR) -DWINBOOL=BOOL
 WCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DCOBJMACROS -DCONST_VTABLE -DUNICODE -D_UNICODE \
-           -D_WIN32_WINNT=0x0601 -DNAPAGENT_VERSION='"$(VERSION)"' -DNAPAGENT_VERSION_W='L"$(VERSION)"' -I$(GEN) -Iservice -Iservice/core -Iproxystub
+           -D_WIN32_WINNT=0x0601 -DNAPAGENT_VERSION='"$(VERSION)"' -DNAPAGENT_VERSION_W='L"$(VERSION)"' -I$(GEN) -Iservice -Iservice/core -Iservice/soh -Iproxystub
 WLDFLAGS := -static -municode
 # Test and sample programs have a plain main().
 TLDFLAGS := -static

@@ -23,23 +23,33 @@ CORE_SRCS := \
 	service/core/soh_change.c \
 	service/core/soh_delivery.c
 
+# The [MS-SOH] codec (service/soh/): platform-neutral, linked wherever the core is, and into
+# qutil.dll.
+SOH_SRCS := \
+	service/soh/soh_attributes.c \
+	service/soh/soh_error.c \
+	service/soh/soh_items.c \
+	service/soh/soh_message.c \
+	service/soh/soh_values.c
+CORE_SRCS += $(SOH_SRCS)
+
 # Test-only storage; not part of napagent.exe.
 CORE_TEST_SRCS := service/core/memory_store.c
 
-CORE_HDRS := $(wildcard service/core/*.h) tests/tap.h $(wildcard tests/unit/*.h)
+CORE_HDRS := $(wildcard service/core/*.h) $(wildcard service/soh/*.h) tests/tap.h $(wildcard tests/unit/*.h)
 
 NATIVE_CC ?= gcc
 NATIVE_DIR := $(BUILD)/native
 NATIVE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g \
 	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
-	-Iservice/core -Itests
+	-Iservice/core -Iservice/soh -Itests
 NATIVE_BENCH_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g \
-	-Iservice/core -Itests
+	-Iservice/core -Iservice/soh -Itests
 NATIVE_LIBS := -luv
 
 # The core is compiled once per flavour and linked into every test or benchmark.
-NATIVE_CORE_OBJS := $(patsubst service/core/%.c,$(NATIVE_DIR)/core-check/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))
-NATIVE_BENCH_OBJS := $(patsubst service/core/%.c,$(NATIVE_DIR)/core-bench/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))
+NATIVE_CORE_OBJS := $(patsubst service/%.c,$(NATIVE_DIR)/core-check/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))
+NATIVE_BENCH_OBJS := $(patsubst service/%.c,$(NATIVE_DIR)/core-bench/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))
 
 NATIVE_TESTS := $(patsubst tests/unit/%.c,$(NATIVE_DIR)/unit/%,$(wildcard tests/unit/*.c))
 NATIVE_BENCHES := $(patsubst tests/bench/%.c,$(NATIVE_DIR)/bench/%,$(wildcard tests/bench/*.c))
@@ -49,11 +59,11 @@ NATIVE_BENCHES := $(patsubst tests/bench/%.c,$(NATIVE_DIR)/bench/%,$(wildcard te
 
 .PHONY: native-check native-bench
 
-$(NATIVE_DIR)/core-check/%.o: service/core/%.c $(CORE_HDRS)
+$(NATIVE_DIR)/core-check/%.o: service/%.c $(CORE_HDRS)
 	@mkdir -p $(dir $@)
 	$(NATIVE_CC) $(NATIVE_CFLAGS) -c -o $@ $<
 
-$(NATIVE_DIR)/core-bench/%.o: service/core/%.c $(CORE_HDRS)
+$(NATIVE_DIR)/core-bench/%.o: service/%.c $(CORE_HDRS)
 	@mkdir -p $(dir $@)
 	$(NATIVE_CC) $(NATIVE_BENCH_CFLAGS) -c -o $@ $<
 
