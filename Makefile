@@ -2,6 +2,7 @@
 # platform-neutral agent core is built natively and tested under ASan/UBSan.
 #   make         build everything into build/bin
 #   make check   every test (native + Wine); make run: the end-to-end demo; make bench
+#   make fuzz    the [MS-SOH] decoders under libFuzzer (not part of check; FUZZ_SECONDS=60)
 SHELL := /bin/bash
 BUILD := build
 GEN   := $(BUILD)/gen
@@ -42,6 +43,7 @@ GEN_PROXY_SRCS := $(patsubst %,$(GEN)/%_p.c,$(PROXY_IDLS)) $(GEN)/dlldata.c
 .DEFAULT_GOAL := all
 SERVICE_SRCS := $(wildcard service/*.c)
 -include mk/core.mk
+-include mk/fuzz.mk
 SERVICE_SRCS += $(CORE_SRCS)
 QAGENT_SRCS := $(wildcard proxystub/*.c)
 NAPCTL_SRCS := $(wildcard napctl/*.c)

@@ -59,6 +59,11 @@ apt_update_once() {
     apt_updated=1
 }
 
+# make fuzz: clang with libFuzzer and its sanitizer runtimes, only when asked for.
+if [ "${1:-}" = --fuzz ]; then
+    packages+=(clang libclang-rt-dev)
+fi
+
 need=$(missing_packages)
 if [ -n "$need" ]; then
     echo "install-deps: installing Debian packages:" $need
