@@ -142,7 +142,9 @@ $(BIN)/demo_client.exe: $(OBJ)/examples/demo_client.o $(GEN_IID_OBJS)
 	@mkdir -p $(BIN)
 	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
 
-$(TBIN)/%.exe: $(OBJ)/tests/wine/%.o $(GEN_IID_OBJS)
+# Test programs may use the SoH codec (platform-neutral) to read and write network SoHs.
+WIN_SOH_OBJS = $(SOH_SRCS:%.c=$(OBJ)/%.o)
+$(TBIN)/%.exe: $(OBJ)/tests/wine/%.o $(GEN_IID_OBJS) $(WIN_SOH_OBJS)
 	@mkdir -p $(TBIN)
 	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
 

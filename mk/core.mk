@@ -14,14 +14,17 @@ CORE_SRCS := \
 	service/core/client_worker.c \
 	service/core/component_admin.c \
 	service/core/components.c \
+	service/core/connection_table.c \
 	service/core/diagnostics.c \
 	service/core/handoff_queue.c \
 	service/core/registration.c \
 	service/core/retry_policy.c \
 	service/core/retry_schedule.c \
+	service/core/sha_dispatch.c \
 	service/core/snapshot.c \
 	service/core/soh_change.c \
-	service/core/soh_delivery.c
+	service/core/soh_delivery.c \
+	service/core/soh_exchange.c
 
 # The [MS-SOH] codec (service/soh/): platform-neutral, linked wherever the core is, and into
 # qutil.dll.

@@ -4,6 +4,7 @@
 #include "napagent.h"
 #include "client_handle.h"
 #include "event_log.h"
+#include "sha_calls.h"
 #include <napenforcementclient.h>
 
 _Static_assert(NAP_RESULT_NOT_INITIALIZED == NAP_E_NOT_INITIALIZED, "core results are HRESULTs");
@@ -52,7 +53,7 @@ static void log_event(void *context, const struct agent_event *event)
 }
 
 /* The core's workers are plain threads: join the MTA once per thread before calling a proxy. */
-static void ensure_com(void)
+void agent_host_join_com(void)
 {
     static __thread BOOL joined;
 
@@ -65,19 +66,27 @@ static nap_result call_ec_notify_soh_change(void *context, void *client)
     struct client_handle *handle = client;
 
     (void)context;
-    ensure_com();
+    agent_host_join_com();
     return INapEnforcementClientCallback_NotifySoHChange((INapEnforcementClientCallback *)handle->callback);
 }
 
 static void call_client_release(void *context, void *client, int died)
 {
     (void)context;
-    ensure_com();
+    agent_host_join_com();
     client_handle_release(client, died);
 }
 
 static const struct agent_sink log_sink = {NULL, log_event};
-static const struct agent_client_calls com_calls = {NULL, call_ec_notify_soh_change, call_client_release};
+static const struct agent_client_calls com_calls = {
+    NULL,
+    call_ec_notify_soh_change,
+    call_client_release,
+    sha_calls_get_soh_request,
+    sha_calls_process_soh_response,
+    sha_calls_notify_isolation_change,
+    sha_calls_notify_orphaned_request,
+};
 
 HRESULT agent_host_start(void)
 {

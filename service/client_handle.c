@@ -8,12 +8,13 @@
 static LONG pending_work;
 static HANDLE work_done;
 
-struct client_handle *client_handle_create(IUnknown *callback, IUnknown *binding)
+struct client_handle *client_handle_create(UINT32 id, IUnknown *callback, IUnknown *binding)
 {
     struct client_handle *client = HeapAlloc(GetProcessHeap(), 0, sizeof(*client));
 
     if (!client)
         return NULL;
+    client->id = id;
     client->callback = callback;
     client->binding = binding;
     IUnknown_AddRef(callback);
@@ -91,7 +92,7 @@ HRESULT client_handle_bind(struct agent_binding *core, UINT32 id, IUnknown *call
 
     if (!callback)
         return E_POINTER;
-    client = client_handle_create(callback, binding);
+    client = client_handle_create(id, callback, binding);
     if (!client)
         return E_OUTOFMEMORY;
     result = agent_binding_initialize(core, id, client);

@@ -8,11 +8,12 @@
 
 struct client_handle
 {
+    UINT32 id;            /* the EC's or SHA's id */
     IUnknown *callback;   /* INapEnforcementClientCallback or INapSystemHealthAgentCallback */
     IUnknown *binding;
 };
 
-struct client_handle *client_handle_create(IUnknown *callback, IUnknown *binding);
+struct client_handle *client_handle_create(UINT32 id, IUnknown *callback, IUnknown *binding);
 /* Called once by the core when it is done with the client; died: dropped for a transport error. */
 void client_handle_release(struct client_handle *client, int died);
 /* For a client the core never took (Initialize refused). */

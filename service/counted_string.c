@@ -58,3 +58,18 @@ void counted_string_free(CountedString **s)
     CoTaskMemFree(*s);
     *s = NULL;
 }
+
+HRESULT counted_from_utf8(CountedString *to, const char *text)
+{
+    WCHAR wide[maxStringLength + 1];
+    int length = 0;
+
+    to->length = 0;
+    to->string = NULL;
+    /* A URL from the network that does not convert, or does not fit maxStringLength, is left out
+     * rather than cut: half a URL sends the user somewhere else. */
+    if (*text)
+        length = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text, -1, wide, ARRAYSIZE(wide));
+    length = length > 0 ? length - 1 : 0;
+    return counted_set(to, wide, (size_t)length);
+}

@@ -15,6 +15,9 @@ void counted_clear(CountedString *s);
  * a non-empty string is NULL. The text ends at length or at the first NUL, whichever comes first
  * (an NDR [string] ends at its NUL; what follows in the stub's buffer is not data). */
 HRESULT counted_copy(CountedString *to, const CountedString *from);
+/* to = text (UTF-8, NUL-terminated), or "" when it is not valid UTF-8 or longer than
+ * maxStringLength characters. */
+HRESULT counted_from_utf8(CountedString *to, const char *text);
 /* A new CoTaskMemAlloc'd CountedString holding text (NUL-terminated); *out NULL on failure. */
 HRESULT counted_string_new(const WCHAR *text, CountedString **out);
 /* Frees what counted_string_new made and sets *s to NULL; *s may be NULL. */

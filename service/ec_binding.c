@@ -11,7 +11,8 @@
 #include "napagent.h"
 #include "client_handle.h"
 #include "ec_connection.h"
-#include "soh_placeholder.h"
+#include "correlation_id.h"
+#include "machine_info.h"
 #include <napenforcementclient.h>
 
 struct ec_binding
@@ -25,8 +26,9 @@ struct ec_binding
     LONG owner; /* 0: never initialized */
 };
 
-/* Owner numbers, unique in the process. */
+/* Owner numbers and connection keys, unique in the process. */
 static LONG next_owner;
+static LONG64 next_connection_key;
 
 static inline struct ec_binding *impl_from_INapEnforcementClientBinding(INapEnforcementClientBinding *iface)
 {
@@ -109,6 +111,7 @@ static HRESULT WINAPI ec_binding_CreateConnection(INapEnforcementClientBinding *
                                                   INapEnforcementClientConnection **connection)
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    UINT64 key = (UINT64)InterlockedIncrement64(&next_connection_key);
     EnforcementEntityId ec_id;
     nap_result result;
     LONG owner;
@@ -117,15 +120,15 @@ static HRESULT WINAPI ec_binding_CreateConnection(INapEnforcementClientBinding *
     if (!connection)
         return E_POINTER;
     *connection = NULL;
-    result = agent_ec_connection_created(binding->core);
+    result = agent_ec_connection_created(binding->core, key);
     if (nap_failed(result))
         return result;
     AcquireSRWLockShared(&binding->lock);
     ec_id = binding->ec_id;
     owner = binding->owner;
     ReleaseSRWLockShared(&binding->lock);
-    if (FAILED(hr = ec_connection_create(ec_id, owner, connection)))
-        agent_ec_connection_down(binding->core);
+    if (FAILED(hr = ec_connection_create(ec_id, owner, key, connection)))
+        agent_ec_connection_down(binding->core, key);
     return hr;
 }
 
@@ -134,35 +137,53 @@ static HRESULT WINAPI ec_binding_GetSoHRequest(INapEnforcementClientBinding *ifa
                                                BOOL *retrigger_hint)
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
-    BOOL ours = ec_connection_is_ours(connection);
-    const BYTE *request;
+    struct agent_soh_request_params params;
+    CorrelationId id;
+    uint8_t *request;
+    size_t size;
     nap_result result;
-    UINT16 size;
+    int hint;
     HRESULT hr;
 
     if (!connection || !retrigger_hint)
         return E_POINTER;
     *retrigger_hint = FALSE;
-    if (ours && FAILED(hr = check_owner(binding, connection)))
-        return hr;
-    /* Taking the request is what makes the pending change count as applied. */
-    result = agent_ec_soh_request_taken(binding->core);
-    if (nap_failed(result))
-        return result;
-    if (!ours)
+    if (!ec_connection_is_ours(connection))
     {
+        /* Taking the request is what makes the pending change count as applied. */
+        result = agent_ec_soh_request_taken(binding->core);
+        if (nap_failed(result))
+            return result;
         *retrigger_hint = TRUE;
         return S_OK;
     }
-    request = soh_request_placeholder(&size);
-    return ec_connection_put_request(connection, request, size, retrigger_hint);
+    if (FAILED(hr = check_owner(binding, connection)))
+        return hr;
+    if (FAILED(hr = correlation_id_new(&id)))
+        return hr;
+    correlation_id_to_core(&id, &params.correlation);
+    params.max_size = ec_connection_max_size(connection);
+    params.machine = machine_info_get();
+    result = agent_ec_build_soh_request(binding->core, ec_connection_key(connection), &params, &request, &size,
+                                        &hint);
+    if (nap_failed(result))
+        return result;
+    hr = ec_connection_put_request(connection, request, (UINT16)size, &id);
+    free(request);
+    *retrigger_hint = SUCCEEDED(hr) && hint;
+    return hr;
 }
 
 static HRESULT WINAPI ec_binding_ProcessSoHResponse(INapEnforcementClientBinding *iface,
                                                     INapEnforcementClientConnection *connection)
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    struct agent_soh_decision decision;
+    struct agent_correlation_id expected;
+    CorrelationId id;
+    BYTE *response;
     nap_result result;
+    UINT16 size;
     HRESULT hr;
 
     if (!connection)
@@ -175,7 +196,15 @@ static HRESULT WINAPI ec_binding_ProcessSoHResponse(INapEnforcementClientBinding
     if (FAILED(hr = check_owner(binding, connection)))
         return hr;
     /* No response on the connection: NAP_E_INVALID_PACKET (the EC drops the exchange). */
-    return ec_connection_process_response(connection);
+    if (FAILED(hr = ec_connection_take_response(connection, &response, &size, &id)))
+        return hr;
+    correlation_id_to_core(&id, &expected);
+    result = agent_ec_process_soh_response(binding->core, ec_connection_key(connection), &expected, response,
+                                           size, &decision);
+    HeapFree(GetProcessHeap(), 0, response);
+    if (nap_failed(result))
+        return result;
+    return ec_connection_set_decision(connection, &decision);
 }
 
 /* Counted once per connection: reporting a connection that is already down again answers S_OK
@@ -201,7 +230,7 @@ static HRESULT WINAPI ec_binding_NotifyConnectionStateDown(INapEnforcementClient
         result = agent_binding_check(binding->core);
         return nap_failed(result) ? result : S_OK;
     }
-    result = agent_ec_connection_down(binding->core);
+    result = agent_ec_connection_down(binding->core, ec_connection_key(connection));
     if (nap_failed(result))
         ec_connection_mark_up(connection);
     return result;

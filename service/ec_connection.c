@@ -27,10 +27,11 @@
  *   0): size 0, data NULL, S_OK.
  * - InstalledShvs: SetInstalledShvs takes 1..maxSystemHealthEntityCount ids (count 0 →
  *   E_INVALIDARG, as documented); until set, Get answers count 0, ids NULL, S_OK. */
+#include "agent.h" /* first: libuv wants winsock2.h before windows.h */
 #include "napagent.h"
 #include "ec_connection.h"
 #include "counted_string.h"
-#include <stdio.h>
+#include "correlation_id.h"
 
 struct blob
 {
@@ -43,6 +44,7 @@ struct ec_connection
     INapEnforcementClientConnection2 INapEnforcementClientConnection2_iface;
     LONG ref;
     LONG owner;
+    UINT64 key;
     SRWLOCK lock;
     /* Guarded by lock: */
     BOOL initialized;
@@ -290,27 +292,11 @@ static HRESULT WINAPI ec_connection_GetCorrelationId(INapEnforcementClientConnec
     return S_OK;
 }
 
-static void format_correlation_id(const CorrelationId *id, WCHAR *text, size_t size)
-{
-    WCHAR guid[39];
-    SYSTEMTIME time;
-
-    StringFromGUID2(&id->connId, guid, ARRAYSIZE(guid));
-    if (FileTimeToSystemTime(&id->timeStamp, &time))
-        _snwprintf(text, size, L"%ls - %04u/%02u/%02u %02u:%02u:%02u.%03u", guid, time.wYear, time.wMonth,
-                   time.wDay, time.wHour, time.wMinute, time.wSecond, time.wMilliseconds);
-    else
-        _snwprintf(text, size, L"%ls - %08lX%08lX", guid, id->timeStamp.dwHighDateTime,
-                   id->timeStamp.dwLowDateTime);
-    text[size - 1] = 0;
-}
-
 static HRESULT WINAPI ec_connection_GetStringCorrelationId(INapEnforcementClientConnection2 *iface,
                                                            StringCorrelationId **id)
 {
     struct ec_connection *connection = impl_from_INapEnforcementClientConnection2(iface);
     CorrelationId current;
-    WCHAR text[80];
 
     if (!id)
         return E_POINTER;
@@ -318,8 +304,7 @@ static HRESULT WINAPI ec_connection_GetStringCorrelationId(INapEnforcementClient
     AcquireSRWLockShared(&connection->lock);
     current = connection->correlation_id;
     ReleaseSRWLockShared(&connection->lock);
-    format_correlation_id(&current, text, ARRAYSIZE(text));
-    return counted_string_new(text, id);
+    return correlation_id_string(&current, id);
 }
 
 static HRESULT WINAPI ec_connection_SetCorrelationId(INapEnforcementClientConnection2 *iface, CorrelationId id)
@@ -603,7 +588,7 @@ static const INapEnforcementClientConnection2Vtbl ec_connection_vtbl = {
 
 /* ---- Internal calls (ec_connection.h) ---- */
 
-HRESULT ec_connection_create(EnforcementEntityId ec_id, LONG owner, INapEnforcementClientConnection **out)
+HRESULT ec_connection_create(EnforcementEntityId ec_id, LONG owner, UINT64 key, INapEnforcementClientConnection **out)
 {
     struct ec_connection *connection;
     HRESULT hr;
@@ -615,6 +600,7 @@ HRESULT ec_connection_create(EnforcementEntityId ec_id, LONG owner, INapEnforcem
     connection->INapEnforcementClientConnection2_iface.lpVtbl = &ec_connection_vtbl;
     connection->ref = 1;
     connection->owner = owner;
+    connection->key = key;
     InitializeSRWLock(&connection->lock);
     connection->max_size = defaultProtocolMaxSize;
     connection->isolation_state = isolationStateNotRestricted;
@@ -637,43 +623,81 @@ LONG ec_connection_owner(INapEnforcementClientConnection *connection)
     return impl_from_connection(connection)->owner;
 }
 
-HRESULT ec_connection_put_request(INapEnforcementClientConnection *iface, const BYTE *data, UINT16 size, BOOL *changed)
+UINT64 ec_connection_key(INapEnforcementClientConnection *connection)
+{
+    return impl_from_connection(connection)->key;
+}
+
+ProtocolMaxSize ec_connection_max_size(INapEnforcementClientConnection *connection)
+{
+    struct ec_connection *c = impl_from_connection(connection);
+    ProtocolMaxSize size;
+
+    AcquireSRWLockShared(&c->lock);
+    size = c->max_size;
+    ReleaseSRWLockShared(&c->lock);
+    return size;
+}
+
+HRESULT ec_connection_put_request(INapEnforcementClientConnection *iface, const BYTE *data, UINT16 size,
+                                  const CorrelationId *id)
 {
     struct ec_connection *connection = impl_from_connection(iface);
-    CorrelationId id;
     HRESULT hr;
 
-    *changed = FALSE;
     if (size < minNetworkSoHSize || size > maxNetworkSoHSize)
         return E_INVALIDARG;
-    if (FAILED(hr = CoCreateGuid(&id.connId)))
-        return hr;
-    GetSystemTimeAsFileTime(&id.timeStamp);
     AcquireSRWLockExclusive(&connection->lock);
-    *changed = connection->request.size != size || memcmp(connection->request.data, data, size);
     if (SUCCEEDED(hr = blob_set(&connection->request, data, size)))
-        connection->correlation_id = id;
+        connection->correlation_id = *id;
     ReleaseSRWLockExclusive(&connection->lock);
-    if (FAILED(hr))
-        *changed = FALSE;
     return hr;
 }
 
-HRESULT ec_connection_process_response(INapEnforcementClientConnection *iface)
+HRESULT ec_connection_take_response(INapEnforcementClientConnection *iface, BYTE **data, UINT16 *size,
+                                    CorrelationId *id)
 {
-    static const CountedString no_url = {0, NULL};
     struct ec_connection *connection = impl_from_connection(iface);
-    ProbationTime none = {0, 0};
-    BOOL has_response;
+    HRESULT hr = S_OK;
 
+    *data = NULL;
+    *size = 0;
     AcquireSRWLockShared(&connection->lock);
-    has_response = connection->response.size != 0;
+    *id = connection->correlation_id;
+    if (!connection->response.size)
+        hr = NAP_E_INVALID_PACKET;
+    else if (!(*data = HeapAlloc(GetProcessHeap(), 0, connection->response.size)))
+        hr = E_OUTOFMEMORY;
+    else
+    {
+        memcpy(*data, connection->response.data, connection->response.size);
+        *size = connection->response.size;
+    }
     ReleaseSRWLockShared(&connection->lock);
-    if (!has_response)
-        return NAP_E_INVALID_PACKET;
-    /* Until the [MS-SOH] decoder exists (a later issue), any response of valid size is accepted
-     * and the decision is full access: NotRestricted, no extended data, no probation, no URL. */
-    return set_isolation(connection, isolationStateNotRestricted, extendedIsolationStateNoData, none, &no_url);
+    return hr;
+}
+
+HRESULT ec_connection_set_decision(INapEnforcementClientConnection *iface, const struct agent_soh_decision *decision)
+{
+    struct ec_connection *connection = impl_from_connection(iface);
+    CountedString url = {0, NULL};
+    ProbationTime end;
+    HRESULT hr;
+
+    if (FAILED(hr = counted_from_utf8(&url, decision->isolation.url)))
+        return hr;
+    end.dwHighDateTime = (DWORD)(decision->isolation.probation_end >> 32);
+    end.dwLowDateTime = (DWORD)decision->isolation.probation_end;
+    hr = set_isolation(connection, decision->isolation.state, decision->isolation.extended, end, &url);
+    counted_clear(&url);
+    if (FAILED(hr))
+        return hr;
+    AcquireSRWLockExclusive(&connection->lock);
+    connection->shv_count = (UINT16)min(decision->installed_shv_count, (size_t)maxSystemHealthEntityCount);
+    for (UINT16 i = 0; i < connection->shv_count; ++i)
+        connection->shvs[i] = decision->installed_shvs[i];
+    ReleaseSRWLockExclusive(&connection->lock);
+    return S_OK;
 }
 
 BOOL ec_connection_mark_down(INapEnforcementClientConnection *iface)

@@ -4,12 +4,14 @@
 #ifndef NAPAGENT_EC_CONNECTION_H
 #define NAPAGENT_EC_CONNECTION_H
 
+#include "agent.h" /* first: libuv wants winsock2.h before windows.h */
 #include <windows.h>
 #include <napenforcementclient.h>
 
 /* A new connection, already initialized with the EC's id. owner identifies the binding's current
- * Initialize (ec_binding.c): only that binding may take it back. *out NULL on failure. */
-HRESULT ec_connection_create(EnforcementEntityId ec_id, LONG owner, INapEnforcementClientConnection **out);
+ * Initialize (ec_binding.c): only that binding may take it back. key: the connection's name in
+ * the agent core, unique in the process. *out NULL on failure. */
+HRESULT ec_connection_create(EnforcementEntityId ec_id, LONG owner, UINT64 key, INapEnforcementClientConnection **out);
 
 /* TRUE when connection is one of our objects. When an EC passes our connection back in a binding
  * call, COM unmarshals it to the object itself (same process), so its vtable is ours; a connection
@@ -20,13 +22,18 @@ BOOL ec_connection_is_ours(const void *connection);
 
 /* The owner given to ec_connection_create. */
 LONG ec_connection_owner(INapEnforcementClientConnection *connection);
-/* Puts a request on the connection with a new correlation id (new GUID, current time).
- * *changed: the bytes differ from the request that was on it (TRUE when there was none). */
+UINT64 ec_connection_key(INapEnforcementClientConnection *connection);
+ProtocolMaxSize ec_connection_max_size(INapEnforcementClientConnection *connection);
+/* GetSoHRequest's part: the request and its correlation id go on the connection together. */
 HRESULT ec_connection_put_request(INapEnforcementClientConnection *connection, const BYTE *data, UINT16 size,
-                                  BOOL *changed);
-/* ProcessSoHResponse's part on the connection: NAP_E_INVALID_PACKET when the EC set no response,
- * else the decision is put on the connection. */
-HRESULT ec_connection_process_response(INapEnforcementClientConnection *connection);
+                                  const CorrelationId *id);
+/* ProcessSoHResponse's input: a HeapAlloc'd copy of the response the EC set (NAP_E_INVALID_PACKET
+ * when it set none) and the connection's correlation id. */
+HRESULT ec_connection_take_response(INapEnforcementClientConnection *connection, BYTE **data, UINT16 *size,
+                                    CorrelationId *id);
+/* ProcessSoHResponse's output: the decision and the installed SHVs. */
+HRESULT ec_connection_set_decision(INapEnforcementClientConnection *connection,
+                                   const struct agent_soh_decision *decision);
 /* Marks the connection down; TRUE the first time only. ec_connection_mark_up undoes it (when
  * the core refused the NotifyConnectionStateDown that marked it). */
 BOOL ec_connection_mark_down(INapEnforcementClientConnection *connection);

@@ -52,6 +52,9 @@ void agent_host_stop(void);
 /* Frees the core, once COM is shut down and no object can call it any more. */
 void agent_host_destroy(void);
 struct agent *agent_host_core(void);
+/* Joins the calling thread to the MTA once (the core's workers before their first COM call). */
+void agent_host_join_com(void);
+
 /* Registrations are kept under the service's key, so they survive restarts. */
 #define NAPAGENT_REGISTRATIONS_KEY L"SYSTEM\\CurrentControlSet\\Services\\napagent\\Registrations"
 

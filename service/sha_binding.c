@@ -65,7 +65,8 @@ static HRESULT WINAPI sha_binding_Uninitialize(INapSystemHealthAgentBinding2 *if
     return agent_binding_uninitialize(impl_from_INapSystemHealthAgentBinding2(iface)->core);
 }
 
-/* Every bound EC is told; the SHA's own SoH is gathered when the EC asks for the request. */
+/* Returns at once: the agent asks the SHA for its SoH from its worker, then tells every bound EC
+ * if the SoH changed. */
 static HRESULT WINAPI sha_binding_NotifySoHChange(INapSystemHealthAgentBinding2 *iface)
 {
     return agent_sha_notify_soh_change(impl_from_INapSystemHealthAgentBinding2(iface)->core);
@@ -85,8 +86,7 @@ static HRESULT WINAPI sha_binding_GetSystemIsolationInfo(INapSystemHealthAgentBi
 
 static HRESULT WINAPI sha_binding_FlushCache(INapSystemHealthAgentBinding2 *iface)
 {
-    /* Nothing is cached per SHA yet: flushing is checking the binding. */
-    return agent_binding_check(impl_from_INapSystemHealthAgentBinding2(iface)->core);
+    return agent_sha_flush_cache(impl_from_INapSystemHealthAgentBinding2(iface)->core);
 }
 
 static HRESULT WINAPI sha_binding_GetSystemIsolationInfoEx(INapSystemHealthAgentBinding2 *iface,

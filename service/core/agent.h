@@ -87,6 +87,23 @@ enum agent_event_kind {
     AGENT_EVENT_CHANGE_APPLIED,        /* attempt: notifications it took */
     AGENT_EVENT_LIMIT_REACHED,         /* result: NAP_RESULT_OUT_OF_MEMORY */
     AGENT_EVENT_STORAGE_FAILED,        /* result: what the storage answered */
+    AGENT_EVENT_SHA_SOH_CHANGED,       /* an SHA's GetSoHRequest gave a new SoH: ECs get a change */
+    AGENT_EVENT_SHA_SOH_UNCHANGED,     /* ... the same SoH as before: no exchange */
+    AGENT_EVENT_SHA_SOH_FAILED,        /* result: what GetSoHRequest answered; the agent's stand-in
+                                          SoH is used for this SHA */
+    AGENT_EVENT_SOH_REQUEST_TRIMMED,   /* component: the SHA left out of an EC's request because the
+                                          connection's max size was reached */
+    AGENT_EVENT_RESPONSE_REJECTED,     /* component: the EC; result: INVALID_PACKET or MISMATCHED_ID */
+    AGENT_EVENT_ISOLATION_CHANGED,     /* result: the new system IsolationState (1..3) */
+    AGENT_EVENT_SHA_CALL_FAILED,       /* result: a non-transport failure of a call into an SHA
+                                          other than GetSoHRequest (attempt: which, enum below) */
+};
+
+/* agent_event.attempt of AGENT_EVENT_SHA_CALL_FAILED: the call that failed. */
+enum agent_sha_call {
+    AGENT_SHA_CALL_PROCESS_RESPONSE = 1,
+    AGENT_SHA_CALL_ISOLATION_CHANGE,
+    AGENT_SHA_CALL_ORPHANED_REQUEST,
 };
 
 struct agent_event {
@@ -104,8 +121,26 @@ struct agent_sink {
     void (*emit)(void *context, const struct agent_event *event);
 };
 
+/* A correlation id (naptypes.h CorrelationId): the connection GUID's 16 bytes in memory order and
+ * a FILETIME (100 ns units since 1601). */
+struct agent_correlation_id {
+    uint8_t guid[16];
+    uint64_t time;
+};
+
+/* What an SHA's GetSoHRequest produced. soh: its SoH in wire form (the attribute TLVs of
+ * [MS-SOH], SystemHealthId first), allocated with malloc; the core frees it. */
+struct agent_sha_answer {
+    uint8_t *soh;       /* NULL: the SHA set no SoH (the one the agent held stays) */
+    size_t size;
+    int cache;          /* cacheSohForLaterUse: keep it for when the SHA is not bound */
+    int changed;        /* differs from `held` (CompareSoHRequests, else bytewise) */
+};
+
 /* Outgoing calls, implemented by the adapter. `client` is the adapter's handle of the callback
- * object given to agent_binding_initialize. Each runs on that client's own worker thread. */
+ * object given to agent_binding_initialize. Each runs on that client's own worker thread.
+ * The sha_* calls may be NULL (tests of EC-only behaviour): the core then acts as if the SHA
+ * answered E_NOTIMPL. */
 struct agent_client_calls {
     void *context;
     /* INapEnforcementClientCallback::NotifySoHChange. */
@@ -114,6 +149,21 @@ struct agent_client_calls {
      * other call on it returned. died is 1 when the client was dropped for a transport error
      * (the adapter then disconnects the object, since Wine never runs it down). */
     void (*client_release)(void *context, void *client, int died);
+    /* INapSystemHealthAgentCallback::GetSoHRequest with a request object carrying `id` and
+     * pre-loaded with `held` (held_size 0: the agent holds no SoH for this SHA). */
+    nap_result (*sha_get_soh_request)(void *context, void *client,
+                                      const struct agent_correlation_id *id, const uint8_t *held,
+                                      size_t held_size, struct agent_sha_answer *answer);
+    /* INapSystemHealthAgentCallback::ProcessSoHResponse with this SHA's part of a response (its
+     * SoHR attribute TLVs) and the shaFixup flag, then GetFixupInfo. */
+    nap_result (*sha_process_soh_response)(void *context, void *client,
+                                           const struct agent_correlation_id *id,
+                                           const uint8_t *soh, size_t size, uint8_t flags);
+    /* INapSystemHealthAgentCallback::NotifySystemIsolationStateChange. */
+    nap_result (*sha_notify_isolation_change)(void *context, void *client);
+    /* INapSystemHealthAgentCallback::NotifyOrphanedSoHRequest. */
+    nap_result (*sha_notify_orphaned_request)(void *context, void *client,
+                                              const struct agent_correlation_id *id);
 };
 
 struct agent_dependencies {
@@ -169,14 +219,84 @@ nap_result agent_binding_check(struct agent_binding *binding);
 nap_result agent_ec_soh_request_taken(struct agent_binding *binding);
 /* EC: NotifySoHChangeFailure. NOT_INITIALIZED, NOT_PENDING when no notification awaits an answer. */
 nap_result agent_ec_notify_soh_change_failure(struct agent_binding *binding);
-/* EC: CreateConnection / NotifyConnectionStateDown accounting (OUT_OF_MEMORY past the limit). */
-nap_result agent_ec_connection_created(struct agent_binding *binding);
-nap_result agent_ec_connection_down(struct agent_binding *binding);
+/* EC: CreateConnection / NotifyConnectionStateDown. `connection` is the adapter's key for the
+ * connection object, unique in the process. Created: OUT_OF_MEMORY past the limit. Down:
+ * INVALID_ARG for a key this binding does not hold; the connection's decision no longer counts in
+ * the system isolation state and an outstanding request is reported orphaned to the SHAs. */
+nap_result agent_ec_connection_created(struct agent_binding *binding, uint64_t connection);
+nap_result agent_ec_connection_down(struct agent_binding *binding, uint64_t connection);
 /* EC: may a connection-taking call proceed? NOT_INITIALIZED, or INVALID_ARG when this EC has
  * created no connection (ProcessSoHResponse's documented answer). */
 nap_result agent_ec_connection_check(struct agent_binding *binding);
-/* SHA: NotifySoHChange. Returns at once; every bound EC gets the change. */
+/* SHA: NotifySoHChange. Returns at once. The SHA's worker then asks it for its SoH
+ * (sha_get_soh_request); when that differs from the SoH the agent held, every bound EC gets a
+ * change. Changes raised while the SHA is being asked are asked again once, afterwards. */
 nap_result agent_sha_notify_soh_change(struct agent_binding *binding);
+/* SHA: FlushCache. The agent forgets the SoH it holds for this SHA. */
+nap_result agent_sha_flush_cache(struct agent_binding *binding);
+
+/* ---- The SoH exchange of one connection (EC GetSoHRequest / ProcessSoHResponse) ---- */
+
+/* What the agent says about the machine in the system SoH (SSoH). */
+struct agent_machine_info {
+    char name[256];                  /* DNS or NetBIOS name, UTF-8 */
+    uint32_t os_major, os_minor, os_build;
+    uint16_t sp_major, sp_minor;
+    uint16_t architecture;           /* PROCESSOR_ARCHITECTURE_* */
+    uint8_t product_type;            /* 1 workstation, 2 domain controller, 3 server */
+};
+
+struct agent_soh_request_params {
+    struct agent_correlation_id correlation;  /* the connection's new correlation id */
+    size_t max_size;                          /* the connection's ProtocolMaxSize */
+    const struct agent_machine_info *machine;
+};
+
+/* GetSoHRequest on one of the agent's connections: builds the network SoH request from every
+ * registered SHA's SoH (the one it gave, else the cached one, else the documented stand-in) into
+ * *request (malloc'd, *size bytes), and the EC's pending change counts as taken. SHAs that do
+ * not fit in max_size are left out (AGENT_EVENT_SOH_REQUEST_TRIMMED); MAXSIZE_TOO_SMALL when not
+ * even the agent's own part fits. A request still outstanding on the connection is reported
+ * orphaned to the SHAs. *retrigger_hint: the SHAs' SoHs in it differ from the last request built
+ * for this connection (or it is the first), or the connection's probation has ended by
+ * params->correlation.time. */
+nap_result agent_ec_build_soh_request(struct agent_binding *binding, uint64_t connection,
+                                      const struct agent_soh_request_params *params,
+                                      uint8_t **request, size_t *size, int *retrigger_hint);
+
+#define AGENT_MAX_URL_BYTES 2048u
+#define AGENT_MAX_INSTALLED_SHVS NAP_MAX_SYSTEM_HEALTH_ENTITY_COUNT
+
+/* IsolationInfo(Ex) of a connection or of the system. */
+struct agent_isolation {
+    uint8_t state;                   /* IsolationState: 1 not restricted, 2 probation, 3 restricted */
+    uint8_t extended;                /* ExtendedIsolationState 0..3 */
+    uint64_t probation_end;          /* FILETIME; 0 when not in probation */
+    char url[AGENT_MAX_URL_BYTES + 1];  /* remediation URL, UTF-8, NUL-terminated */
+};
+
+struct agent_soh_decision {
+    struct agent_isolation isolation;
+    uint32_t installed_shvs[AGENT_MAX_INSTALLED_SHVS];
+    size_t installed_shv_count;
+};
+
+/* ProcessSoHResponse: `response` is the network SoH response the EC put on the connection and
+ * `expected` the connection's correlation id. INVALID_PACKET (malformed), MISMATCHED_ID (answers
+ * another request), INVALID_ARG (a connection this binding does not hold). On OK each bound SHA
+ * with a part in the response gets it (sha_process_soh_response, on its worker), *decision is
+ * what to set on the connection, and the system isolation state is recomputed (SHAs are told
+ * when it changes). */
+nap_result agent_ec_process_soh_response(struct agent_binding *binding, uint64_t connection,
+                                         const struct agent_correlation_id *expected,
+                                         const uint8_t *response, size_t size,
+                                         struct agent_soh_decision *decision);
+
+/* The system isolation state over the connections with a decision (most restrictive state,
+ * earliest probation end, the deciding connection's URL); *unknown_connections: some live
+ * connection has no decision yet. NotRestricted when no connection has one. */
+nap_result agent_system_isolation(struct agent *agent, struct agent_isolation *out,
+                                  int *unknown_connections);
 
 /* A health change for every bound EC, whoever raised it. Does not wait. */
 nap_result agent_raise_soh_change(struct agent *agent);

@@ -137,15 +137,87 @@ nap_result agent_ec_notify_soh_change_failure(struct agent_binding *binding)
                         NAP_COMPONENT_ENFORCEMENT_CLIENT);
 }
 
-nap_result agent_ec_connection_created(struct agent_binding *binding)
+static nap_result connection_call(struct agent_binding *binding, enum agent_request_kind kind,
+                                   uint64_t connection)
 {
-    return binding_call(binding, AGENT_REQUEST_CONNECTION_CREATED,
-                        NAP_COMPONENT_ENFORCEMENT_CLIENT);
+    struct agent_request r;
+
+    if (!binding)
+        return NAP_RESULT_NULL_POINTER;
+    if (binding->kind != NAP_COMPONENT_ENFORCEMENT_CLIENT)
+        return NAP_RESULT_INVALID_ARG;
+    request_init(&r, kind);
+    r.binding = binding;
+    r.connection = connection;
+    return call(binding->agent, &r, 0);
 }
 
-nap_result agent_ec_connection_down(struct agent_binding *binding)
+nap_result agent_ec_connection_created(struct agent_binding *binding, uint64_t connection)
 {
-    return binding_call(binding, AGENT_REQUEST_CONNECTION_DOWN, NAP_COMPONENT_ENFORCEMENT_CLIENT);
+    return connection_call(binding, AGENT_REQUEST_CONNECTION_CREATED, connection);
+}
+
+nap_result agent_ec_connection_down(struct agent_binding *binding, uint64_t connection)
+{
+    return connection_call(binding, AGENT_REQUEST_CONNECTION_DOWN, connection);
+}
+
+nap_result agent_ec_build_soh_request(struct agent_binding *binding, uint64_t connection,
+                                      const struct agent_soh_request_params *params,
+                                      uint8_t **request, size_t *size, int *retrigger_hint)
+{
+    struct agent_request r;
+
+    if (!binding || !params || !params->machine || !request || !size || !retrigger_hint)
+        return NAP_RESULT_NULL_POINTER;
+    *request = NULL;
+    *size = 0;
+    *retrigger_hint = 0;
+    if (binding->kind != NAP_COMPONENT_ENFORCEMENT_CLIENT)
+        return NAP_RESULT_INVALID_ARG;
+    request_init(&r, AGENT_REQUEST_BUILD_SOH_REQUEST);
+    r.binding = binding;
+    r.connection = connection;
+    r.soh_params = params;
+    r.bytes_out = request;
+    r.byte_count_out = size;
+    r.flag_out = retrigger_hint;
+    return call(binding->agent, &r, 0);
+}
+
+nap_result agent_ec_process_soh_response(struct agent_binding *binding, uint64_t connection,
+                                         const struct agent_correlation_id *expected,
+                                         const uint8_t *response, size_t size,
+                                         struct agent_soh_decision *decision)
+{
+    struct agent_request r;
+
+    if (!binding || !expected || (!response && size) || !decision)
+        return NAP_RESULT_NULL_POINTER;
+    memset(decision, 0, sizeof(*decision));
+    if (binding->kind != NAP_COMPONENT_ENFORCEMENT_CLIENT)
+        return NAP_RESULT_INVALID_ARG;
+    request_init(&r, AGENT_REQUEST_PROCESS_SOH_RESPONSE);
+    r.binding = binding;
+    r.connection = connection;
+    r.correlation = expected;
+    r.bytes = response;
+    r.byte_count = size;
+    r.decision = decision;
+    return call(binding->agent, &r, 0);
+}
+
+nap_result agent_system_isolation(struct agent *agent, struct agent_isolation *out,
+                                  int *unknown_connections)
+{
+    struct agent_request r;
+
+    if (!agent || !out || !unknown_connections)
+        return NAP_RESULT_NULL_POINTER;
+    request_init(&r, AGENT_REQUEST_SYSTEM_ISOLATION);
+    r.isolation = out;
+    r.flag_out = unknown_connections;
+    return call(agent, &r, 0);
 }
 
 nap_result agent_binding_check(struct agent_binding *binding)
@@ -162,6 +234,11 @@ nap_result agent_sha_notify_soh_change(struct agent_binding *binding)
 {
     return binding_call(binding, AGENT_REQUEST_SHA_NOTIFY_SOH_CHANGE,
                         NAP_COMPONENT_SYSTEM_HEALTH_AGENT);
+}
+
+nap_result agent_sha_flush_cache(struct agent_binding *binding)
+{
+    return binding_call(binding, AGENT_REQUEST_SHA_FLUSH_CACHE, NAP_COMPONENT_SYSTEM_HEALTH_AGENT);
 }
 
 /* The caller does not wait for a raised change to be delivered, only for it to be queued. */

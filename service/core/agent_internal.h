@@ -38,6 +38,41 @@ struct release_job {
     int died;
 };
 
+/* A job of a call into an SHA; on the heap, since several may be queued on one SHA's worker. */
+enum sha_job_kind {
+    SHA_JOB_GET_SOH,
+    SHA_JOB_PROCESS_RESPONSE,
+    SHA_JOB_ISOLATION_CHANGED,
+    SHA_JOB_ORPHANED,
+};
+
+struct sha_job {
+    struct worker_job job;          /* first: the pool's dropped() hook frees by this pointer */
+    struct handoff_request returned;
+    struct bound_client *owner;
+    enum sha_job_kind kind;
+    struct agent_correlation_id correlation;
+    uint8_t *data;                  /* GET_SOH: the SoH held; PROCESS_RESPONSE: the SHA's part */
+    size_t size;
+    uint8_t flags;
+    nap_result result;              /* written on the worker, read on the loop after the hand-off */
+    struct agent_sha_answer answer;
+};
+
+/* What the agent knows of one of an EC's live connections. */
+struct connection_state {
+    uint64_t key;
+    int decided;                    /* a response was processed: the isolation below counts */
+    uint8_t state;
+    uint8_t extended;
+    uint64_t probation_end;
+    char *url;                      /* malloc'd, NUL-terminated; NULL for none */
+    int outstanding;                /* a request went out and no response came back yet */
+    int built;                      /* a request was built for it: content_hash is set */
+    uint64_t content_hash;          /* of the SHAs' SoHs in the last request (retriggerHint) */
+    struct agent_correlation_id outstanding_id;
+};
+
 /* One live binding of an EC or SHA id: from a successful Initialize until the client is
  * released and the retry timer closed. */
 struct bound_client {
@@ -52,7 +87,10 @@ struct bound_client {
     struct client_worker worker;
     struct soh_change change;
     uv_timer_t retry_timer;
-    uint32_t connections;
+    uint32_t connections;            /* EC: entries used in conns */
+    struct connection_state *conns;  /* EC: max_connections_per_enforcer entries, lazily */
+    int gathering;                   /* SHA: its GetSoHRequest is queued or running */
+    int gather_again;                /* SHA: NotifySoHChange came meanwhile: ask once more */
     int unbound;
     int live_parts;                  /* timer not closed + release not completed */
     struct notify_job notify;
@@ -77,6 +115,10 @@ enum agent_request_kind {
     AGENT_REQUEST_CONNECTION_CHECK,
     AGENT_REQUEST_BOUND_CHECK,
     AGENT_REQUEST_SHA_NOTIFY_SOH_CHANGE,
+    AGENT_REQUEST_SHA_FLUSH_CACHE,
+    AGENT_REQUEST_BUILD_SOH_REQUEST,
+    AGENT_REQUEST_PROCESS_SOH_RESPONSE,
+    AGENT_REQUEST_SYSTEM_ISOLATION,
     AGENT_REQUEST_RAISE_SOH_CHANGE,
     AGENT_REQUEST_REGISTER,
     AGENT_REQUEST_UNREGISTER,
@@ -101,6 +143,16 @@ struct agent_request {
     struct nap_registration **list;
     size_t *list_count;
     struct agent_snapshot *snapshot;
+    uint64_t connection;
+    const struct agent_soh_request_params *soh_params;
+    const struct agent_correlation_id *correlation;
+    const uint8_t *bytes;
+    size_t byte_count;
+    uint8_t **bytes_out;
+    size_t *byte_count_out;
+    struct agent_soh_decision *decision;
+    struct agent_isolation *isolation;
+    int *flag_out;
     const struct client_worker *caller_worker;  /* the worker the caller runs on, if any */
     int inline_call;                            /* running on the loop thread itself */
     int heap;                                   /* fire and forget: the handler frees it */
@@ -132,6 +184,8 @@ struct agent {
     size_t live_clients;           /* bound_client structs not yet freed */
     uint64_t outstanding_jobs;     /* submitted to workers, result not yet back */
     struct jitter_rng rng;
+    uint8_t system_state;          /* last system isolation state SHAs were told of */
+    uint64_t system_probation_end;
     int stopping;
     int handles_closed;
     int stopped;                   /* the loop side is done: the async handle has closed */
@@ -169,6 +223,45 @@ void component_admin_handle(struct agent *a, struct agent_request *r);
 
 /* snapshot.c */
 nap_result snapshot_take(struct agent *a, struct agent_snapshot *out);
+
+/* sha_dispatch.c */
+void sha_dispatch_gather(struct bound_client *sha);
+void sha_dispatch_flush(struct component *c);
+/* The SHA was let go: its SoH is kept only if it asked for it to be cached. */
+void sha_dispatch_unbound(struct component *c);
+void sha_dispatch_process_response(struct bound_client *sha, const struct agent_correlation_id *id,
+                                   const uint8_t *part, size_t size, uint8_t flags);
+void sha_dispatch_isolation_changed(struct agent *a);
+void sha_dispatch_orphaned(struct agent *a, const struct agent_correlation_id *id);
+/* For client_worker_close: frees a dropped sha_job (the pool calls it under its lock). */
+void sha_dispatch_job_dropped(struct worker_job *job);
+
+/* connection_table.c: an EC's connections and the system isolation state */
+nap_result connection_table_add(struct bound_client *ec, uint64_t key);
+struct connection_state *connection_table_find(struct bound_client *ec, uint64_t key);
+/* Forgets the connection (orphan notice for an outstanding request); recomputes isolation. */
+void connection_table_remove(struct bound_client *ec, struct connection_state *c);
+/* On unbind: every connection of the EC goes down. */
+void connection_table_clear(struct bound_client *ec);
+/* Sets a connection's decision, then recomputes the system state and tells SHAs of a change. */
+nap_result connection_table_decide(struct bound_client *ec, struct connection_state *c,
+                                   const struct agent_isolation *isolation);
+void connection_table_system(struct agent *a, struct agent_isolation *out, int *unknown);
+void connection_table_recompute(struct agent *a);
+
+/* soh_exchange.c */
+nap_result soh_exchange_build_request(struct agent *a, struct bound_client *ec,
+                                      struct connection_state *c,
+                                      const struct agent_soh_request_params *params,
+                                      uint8_t **request, size_t *size, int *retrigger_hint);
+nap_result soh_exchange_process_response(struct agent *a, struct bound_client *ec,
+                                         struct connection_state *c,
+                                         const struct agent_correlation_id *expected,
+                                         const uint8_t *response, size_t size,
+                                         struct agent_soh_decision *decision);
+/* The documented stand-in SoH of an SHA (malloc'd): SystemHealthId, FailureCategory, ErrorCodes. */
+nap_result soh_exchange_stand_in(uint32_t sha_id, uint8_t failure_category, nap_result error,
+                                 uint8_t **soh, size_t *size);
 
 /* agent_requests.c */
 void agent_handle_request(struct handoff_request *request, void *context);

@@ -57,28 +57,70 @@ static nap_result failure_reported(struct agent *a, struct agent_request *r)
 static nap_result connection_created(struct agent *a, struct agent_request *r)
 {
     struct bound_client *bc = bound_ec(r);
+    nap_result result;
 
     if (!bc)
         return NAP_RESULT_NOT_INITIALIZED;
-    if (bc->connections >= a->config.max_connections_per_enforcer) {
-        agent_emit(a, AGENT_EVENT_LIMIT_REACHED, bc->kind, bc->id, 0, 0,
-                   NAP_RESULT_OUT_OF_MEMORY);
-        return NAP_RESULT_OUT_OF_MEMORY;
-    }
-    ++bc->connections;
-    return NAP_RESULT_OK;
+    result = connection_table_add(bc, r->connection);
+    if (result == NAP_RESULT_OUT_OF_MEMORY)
+        agent_emit(a, AGENT_EVENT_LIMIT_REACHED, bc->kind, bc->id, 0, 0, result);
+    return result;
 }
 
 static nap_result connection_down(struct agent_request *r)
 {
     struct bound_client *bc = bound_ec(r);
+    struct connection_state *c;
 
     if (!bc)
         return NAP_RESULT_NOT_INITIALIZED;
-    if (!bc->connections)
+    if (!(c = connection_table_find(bc, r->connection)))
         return NAP_RESULT_INVALID_ARG;
-    --bc->connections;
+    connection_table_remove(bc, c);
     return NAP_RESULT_OK;
+}
+
+/* The connection-taking exchange calls: a bound EC and one of its live connections. */
+static nap_result exchange_connection(struct agent_request *r, struct bound_client **bc,
+                                      struct connection_state **c)
+{
+    if (!(*bc = bound_ec(r)))
+        return NAP_RESULT_NOT_INITIALIZED;
+    if (!(*c = connection_table_find(*bc, r->connection)))
+        return NAP_RESULT_INVALID_ARG;
+    return NAP_RESULT_OK;
+}
+
+static nap_result build_soh_request(struct agent *a, struct agent_request *r)
+{
+    struct bound_client *bc;
+    struct connection_state *c;
+    nap_result result = exchange_connection(r, &bc, &c);
+
+    if (nap_failed(result))
+        return result;
+    result = soh_exchange_build_request(a, bc, c, r->soh_params, r->bytes_out, r->byte_count_out,
+                                        r->flag_out);
+    if (nap_failed(result))
+        return result;
+    /* Taking the request is what makes the pending change count as applied. */
+    soh_delivery_apply(bc, soh_change_taken(&bc->change), NAP_RESULT_OK);
+    return NAP_RESULT_OK;
+}
+
+static nap_result process_soh_response(struct agent *a, struct agent_request *r)
+{
+    struct bound_client *bc;
+    struct connection_state *c;
+    nap_result result = exchange_connection(r, &bc, &c);
+
+    if (nap_failed(result))
+        return result;
+    result = soh_exchange_process_response(a, bc, c, r->correlation, r->bytes, r->byte_count,
+                                           r->decision);
+    if (nap_failed(result))
+        agent_emit(a, AGENT_EVENT_RESPONSE_REJECTED, bc->kind, bc->id, 0, 0, result);
+    return result;
 }
 
 /* ProcessSoHResponse and NotifyConnectionStateDown need a bound EC that created a connection. */
@@ -91,13 +133,30 @@ static nap_result connection_check(struct agent_request *r)
     return bc->connections ? NAP_RESULT_OK : NAP_RESULT_INVALID_ARG;
 }
 
-static nap_result sha_notify(struct agent *a, struct agent_request *r)
+static nap_result sha_notify(struct agent_request *r)
 {
     struct bound_client *bc = r->binding->bound;
 
     if (!bc || bc->kind != NAP_COMPONENT_SYSTEM_HEALTH_AGENT)
         return NAP_RESULT_NOT_INITIALIZED;
-    soh_delivery_raise_all(a);
+    sha_dispatch_gather(bc);
+    return NAP_RESULT_OK;
+}
+
+static struct bound_client *bound_sha(struct agent_request *r)
+{
+    struct bound_client *bc = r->binding->bound;
+
+    return bc && bc->kind == NAP_COMPONENT_SYSTEM_HEALTH_AGENT ? bc : NULL;
+}
+
+static nap_result sha_flush(struct agent_request *r)
+{
+    struct bound_client *bc = bound_sha(r);
+
+    if (!bc)
+        return NAP_RESULT_NOT_INITIALIZED;
+    sha_dispatch_flush(bc->component);
     return NAP_RESULT_OK;
 }
 
@@ -135,7 +194,20 @@ static void dispatch(struct agent *a, struct agent_request *r)
         r->result = r->binding->bound ? NAP_RESULT_OK : NAP_RESULT_NOT_INITIALIZED;
         break;
     case AGENT_REQUEST_SHA_NOTIFY_SOH_CHANGE:
-        r->result = sha_notify(a, r);
+        r->result = sha_notify(r);
+        break;
+    case AGENT_REQUEST_SHA_FLUSH_CACHE:
+        r->result = sha_flush(r);
+        break;
+    case AGENT_REQUEST_BUILD_SOH_REQUEST:
+        r->result = build_soh_request(a, r);
+        break;
+    case AGENT_REQUEST_PROCESS_SOH_RESPONSE:
+        r->result = process_soh_response(a, r);
+        break;
+    case AGENT_REQUEST_SYSTEM_ISOLATION:
+        connection_table_system(a, r->isolation, r->flag_out);
+        r->result = NAP_RESULT_OK;
         break;
     case AGENT_REQUEST_RAISE_SOH_CHANGE:
         soh_delivery_raise_all(a);

@@ -44,6 +44,7 @@ void agent_bound_client_put(struct bound_client *bc)
     struct agent *a = bc->agent;
 
     if (--bc->live_parts == 0) {
+        free(bc->conns);
         free(bc);
         --a->live_clients;
     }
@@ -98,14 +99,15 @@ nap_result agent_bind(struct agent *a, struct agent_binding *binding, uint32_t i
     return NAP_RESULT_OK;
 }
 
-/* A NotifySoHChange queued but not started when the client is let go: it never runs, so its
- * result will never come back to be counted. */
+/* A call queued but not started when the client is let go: it never runs, so its result will
+ * never come back to be counted. */
 static void job_dropped(struct worker_job *job, void *context)
 {
     struct agent *a = context;
 
-    (void)job;
     --a->outstanding_jobs;
+    if (job->discard)
+        job->discard(job);
 }
 
 void agent_unbind(struct bound_client *bc, enum agent_event_kind reason, nap_result result,
@@ -122,6 +124,10 @@ void agent_unbind(struct bound_client *bc, enum agent_event_kind reason, nap_res
     bc->prev = bc->next = NULL;
     bc->component->bound = NULL;
     bc->binding->bound = NULL;
+    if (bc->kind == NAP_COMPONENT_SYSTEM_HEALTH_AGENT)
+        sha_dispatch_unbound(bc->component);
+    else
+        connection_table_clear(bc);
     bc->component = NULL;
     bc->binding = NULL;
     bc->unbound = 1;

@@ -17,6 +17,8 @@ struct worker_job {
     struct worker_job *next;
     void (*run)(struct worker_job *job);
     void (*complete)(struct worker_job *job);
+    /* Optional: the job was dropped by client_worker_close before it ran (frees what it owns). */
+    void (*discard)(struct worker_job *job);
     int final;   /* set by client_worker_close: the last job of its worker */
 };
 

@@ -16,6 +16,7 @@ void component_table_free(struct component_table *t)
 {
     for (size_t i = 0; i < t->count; ++i) {
         nap_registration_clear(&t->items[i]->registration);
+        free(t->items[i]->soh);
         free(t->items[i]);
     }
     free(t->items);
@@ -81,6 +82,7 @@ void component_table_remove(struct component_table *t, uint32_t id)
     if (at >= t->count || t->items[at]->registration.id != id)
         return;
     nap_registration_clear(&t->items[at]->registration);
+    free(t->items[at]->soh);
     free(t->items[at]);
     memmove(&t->items[at], &t->items[at + 1], (t->count - at - 1) * sizeof(*t->items));
     --t->count;

@@ -14,6 +14,12 @@ struct bound_client;
 struct component {
     struct nap_registration registration;
     struct bound_client *bound;   /* at most one live binding per id */
+    /* SHAs: the SoH the agent holds (the last one the SHA gave, or the stand-in after its
+     * GetSoHRequest failed), in wire form; kept across unbinding only when soh_cached. */
+    uint8_t *soh;
+    size_t soh_size;
+    int soh_cached;
+    int soh_by_agent;             /* the held SoH is the agent's stand-in, not the SHA's */
 };
 
 struct component_table {

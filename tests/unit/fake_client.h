@@ -6,6 +6,7 @@
 #define NAPAGENT_TESTS_FAKE_CLIENT_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <uv.h>
 
@@ -39,6 +40,21 @@ struct fake_client {
     int called_on_loop_thread;         /* must stay 0 */
     uv_thread_t loop_thread;
     int loop_thread_known;
+    /* As an SHA: */
+    uint32_t sha_id;                   /* the SystemHealthId of the SoHs it gives */
+    uint32_t soh_version;              /* goes into its SoH: a new one each GetSoHRequest ... */
+    int same_soh;                      /* ... unless set */
+    int cache_soh;                     /* cacheSohForLaterUse */
+    size_t held_size;                  /* what the agent pre-loaded the last request with */
+    unsigned soh_requests;
+    unsigned responses;
+    uint8_t last_response[4096];       /* the part of the last response it got */
+    size_t last_response_size;
+    uint8_t last_flags;
+    struct agent_correlation_id last_correlation;
+    unsigned isolation_notices;
+    unsigned orphan_notices;
+    struct agent_correlation_id last_orphan;
 };
 
 static inline void fake_client_init(struct fake_client *f, enum fake_behaviour behaviour)
@@ -69,40 +85,34 @@ static inline void fake_client_unfreeze(struct fake_client *f)
     uv_sem_post(&f->thaw);
 }
 
-static inline unsigned fake_client_notifications(struct fake_client *f)
+/* A counter of f, read under its lock. */
+static inline unsigned fake_client_count(struct fake_client *f, const unsigned *counter)
 {
     unsigned n;
     uv_mutex_lock(&f->lock);
-    n = f->notifications;
+    n = *counter;
     uv_mutex_unlock(&f->lock);
     return n;
+}
+
+static inline unsigned fake_client_notifications(struct fake_client *f)
+{
+    return fake_client_count(f, &f->notifications);
 }
 
 static inline unsigned fake_client_releases(struct fake_client *f)
 {
-    unsigned n;
-    uv_mutex_lock(&f->lock);
-    n = f->releases;
-    uv_mutex_unlock(&f->lock);
-    return n;
+    return fake_client_count(f, &f->releases);
 }
 
 static inline unsigned fake_client_frozen(struct fake_client *f)
 {
-    unsigned n;
-    uv_mutex_lock(&f->lock);
-    n = f->frozen_now;
-    uv_mutex_unlock(&f->lock);
-    return n;
+    return fake_client_count(f, &f->frozen_now);
 }
 
 static inline unsigned fake_client_inside_done(struct fake_client *f)
 {
-    unsigned n;
-    uv_mutex_lock(&f->lock);
-    n = f->inside_done;
-    uv_mutex_unlock(&f->lock);
-    return n;
+    return fake_client_count(f, &f->inside_done);
 }
 
 /* Waits (another thread runs the loop) until field() >= want, or 5 s: the deadline only turns a
@@ -123,16 +133,15 @@ static inline int fake_client_wait(struct fake_client *f, unsigned (*field)(stru
     return reached;
 }
 
-static inline nap_result fake_ec_notify_soh_change(void *context, void *client)
+/* Every fake call starts here: counts it in *counter, checks the rules every call must keep (not
+ * after release, one at a time, never on the loop thread) and returns the behaviour to play. */
+static inline enum fake_behaviour fake_call_begin(struct fake_client *f, unsigned *counter)
 {
-    struct fake_client *f = client;
     enum fake_behaviour behaviour;
-    nap_result answer = NAP_RESULT_OK;
     uv_thread_t self = uv_thread_self();
 
-    (void)context;
     uv_mutex_lock(&f->lock);
-    ++f->notifications;
+    ++*counter;
     if (f->releases)
         ++f->calls_after_release;
     if (++f->concurrent > f->max_concurrent)
@@ -144,17 +153,45 @@ static inline nap_result fake_ec_notify_soh_change(void *context, void *client)
         ++f->frozen_now;
     uv_cond_broadcast(&f->changed);
     uv_mutex_unlock(&f->lock);
+    return behaviour;
+}
 
+/* Plays the behaviours every call has; FREEZE blocks until fake_client_unfreeze. */
+static inline nap_result fake_call_answer(struct fake_client *f, enum fake_behaviour behaviour)
+{
     switch (behaviour) {
     case FAKE_ANSWER_FAILURE:
-        answer = NAP_RESULT_GENERIC_FAILURE;
-        break;
+        return NAP_RESULT_GENERIC_FAILURE;
     case FAKE_ANSWER_DEAD:
-        answer = NAP_RESULT_RPC_SERVER_UNAVAILABLE;
-        break;
+        return NAP_RESULT_RPC_SERVER_UNAVAILABLE;
     case FAKE_FREEZE:
         uv_sem_wait(&f->thaw);
-        break;
+        return NAP_RESULT_OK;
+    default:
+        return NAP_RESULT_OK;
+    }
+}
+
+static inline void fake_call_end(struct fake_client *f, enum fake_behaviour behaviour)
+{
+    uv_mutex_lock(&f->lock);
+    if (behaviour >= FAKE_TAKE_INSIDE)
+        ++f->inside_done;
+    --f->concurrent;
+    if (behaviour == FAKE_FREEZE)
+        --f->frozen_now;
+    uv_cond_broadcast(&f->changed);
+    uv_mutex_unlock(&f->lock);
+}
+
+static inline nap_result fake_ec_notify_soh_change(void *context, void *client)
+{
+    struct fake_client *f = client;
+    enum fake_behaviour behaviour = fake_call_begin(f, &f->notifications);
+    nap_result answer = fake_call_answer(f, behaviour);
+
+    (void)context;
+    switch (behaviour) {
     case FAKE_TAKE_INSIDE:
         f->inside_result = agent_ec_soh_request_taken(f->binding);
         break;
@@ -167,15 +204,7 @@ static inline nap_result fake_ec_notify_soh_change(void *context, void *client)
     default:
         break;
     }
-
-    uv_mutex_lock(&f->lock);
-    if (behaviour >= FAKE_TAKE_INSIDE)
-        ++f->inside_done;
-    --f->concurrent;
-    if (behaviour == FAKE_FREEZE)
-        --f->frozen_now;
-    uv_cond_broadcast(&f->changed);
-    uv_mutex_unlock(&f->lock);
+    fake_call_end(f, behaviour);
     return answer;
 }
 
@@ -193,8 +222,100 @@ static inline void fake_client_release(void *context, void *client, int died)
     uv_mutex_unlock(&f->lock);
 }
 
+/* The SoH a fake SHA gives: SystemHealthId, then a vendor-specific attribute (vendor 311) holding
+ * soh_version, so each version is a different SoH on the wire. */
+#define FAKE_SOH_SIZE 20u
+
+static inline void fake_sha_soh(uint32_t sha_id, uint32_t version, uint8_t out[FAKE_SOH_SIZE])
+{
+    const uint8_t bytes[FAKE_SOH_SIZE] = {
+        0x00, 0x02, 0x00, 0x04, (uint8_t)(sha_id >> 24), (uint8_t)(sha_id >> 16),
+        (uint8_t)(sha_id >> 8), (uint8_t)sha_id,
+        0x00, 0x07, 0x00, 0x08, 0x00, 0x00, 0x01, 0x37, (uint8_t)(version >> 24),
+        (uint8_t)(version >> 16), (uint8_t)(version >> 8), (uint8_t)version,
+    };
+    memcpy(out, bytes, FAKE_SOH_SIZE);
+}
+
+/* An SHA call with nothing to do inside: counted, answered as the behaviour says. */
+static inline nap_result fake_sha_call(struct fake_client *f, unsigned *counter)
+{
+    enum fake_behaviour behaviour = fake_call_begin(f, counter);
+    nap_result answer = fake_call_answer(f, behaviour);
+
+    fake_call_end(f, behaviour);
+    return answer;
+}
+
+static inline nap_result fake_sha_get_soh_request(void *context, void *client,
+                                                  const struct agent_correlation_id *id,
+                                                  const uint8_t *held, size_t held_size,
+                                                  struct agent_sha_answer *answer)
+{
+    struct fake_client *f = client;
+    nap_result result;
+
+    (void)context, (void)id, (void)held;
+    uv_mutex_lock(&f->lock);
+    f->held_size = held_size;
+    uv_mutex_unlock(&f->lock);
+    if (nap_failed(result = fake_sha_call(f, &f->soh_requests)))
+        return result;
+    if (!(answer->soh = malloc(FAKE_SOH_SIZE)))
+        return NAP_RESULT_OUT_OF_MEMORY;
+    uv_mutex_lock(&f->lock);
+    if (!f->same_soh)
+        ++f->soh_version;
+    fake_sha_soh(f->sha_id, f->soh_version, answer->soh);
+    answer->cache = f->cache_soh;
+    uv_mutex_unlock(&f->lock);
+    answer->size = FAKE_SOH_SIZE;
+    answer->changed = !held_size || held_size != FAKE_SOH_SIZE
+                      || memcmp(held, answer->soh, FAKE_SOH_SIZE) != 0;
+    return NAP_RESULT_OK;
+}
+
+static inline nap_result fake_sha_process_soh_response(void *context, void *client,
+                                                       const struct agent_correlation_id *id,
+                                                       const uint8_t *soh, size_t size,
+                                                       uint8_t flags)
+{
+    struct fake_client *f = client;
+
+    (void)context;
+    uv_mutex_lock(&f->lock);
+    f->last_response_size = size < sizeof(f->last_response) ? size : sizeof(f->last_response);
+    memcpy(f->last_response, soh, f->last_response_size);
+    f->last_flags = flags;
+    f->last_correlation = *id;
+    uv_mutex_unlock(&f->lock);
+    return fake_sha_call(f, &f->responses);
+}
+
+static inline nap_result fake_sha_notify_isolation_change(void *context, void *client)
+{
+    struct fake_client *f = client;
+
+    (void)context;
+    return fake_sha_call(f, &f->isolation_notices);
+}
+
+static inline nap_result fake_sha_notify_orphaned_request(void *context, void *client,
+                                                          const struct agent_correlation_id *id)
+{
+    struct fake_client *f = client;
+
+    (void)context;
+    uv_mutex_lock(&f->lock);
+    f->last_orphan = *id;
+    uv_mutex_unlock(&f->lock);
+    return fake_sha_call(f, &f->orphan_notices);
+}
+
 static const struct agent_client_calls fake_client_calls = {
-    NULL, fake_ec_notify_soh_change, fake_client_release,
+    NULL, fake_ec_notify_soh_change, fake_client_release, fake_sha_get_soh_request,
+    fake_sha_process_soh_response, fake_sha_notify_isolation_change,
+    fake_sha_notify_orphaned_request,
 };
 
 #endif

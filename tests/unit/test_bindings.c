@@ -143,7 +143,7 @@ static void test_calls_before_initialize_are_not_initialized(void)
     ok(res == NAP_RESULT_NOT_INITIALIZED, "expected NOT_INITIALIZED for the failure, got %#x", (unsigned)res);
     res = agent_ec_soh_request_taken(ec);
     ok(res == NAP_RESULT_NOT_INITIALIZED, "expected NOT_INITIALIZED for GetSoHRequest, got %#x", (unsigned)res);
-    res = agent_ec_connection_created(ec);
+    res = agent_ec_connection_created(ec, 1);
     ok(res == NAP_RESULT_NOT_INITIALIZED, "expected NOT_INITIALIZED for CreateConnection, got %#x", (unsigned)res);
     res = agent_ec_connection_check(ec);
     ok(res == NAP_RESULT_NOT_INITIALIZED, "expected NOT_INITIALIZED for a connection check, got %#x", (unsigned)res);
@@ -226,17 +226,24 @@ static void test_connection_limit_is_out_of_memory(void)
     ok(res == NAP_RESULT_OK, "expected a bound EC to pass the bound check, got %#x", (unsigned)res);
     res = agent_ec_connection_check(b);
     ok(res == NAP_RESULT_INVALID_ARG, "expected INVALID_ARG before any connection, got %#x", (unsigned)res);
-    res = agent_ec_connection_created(b);
+    res = agent_ec_connection_created(b, 100);
     ok(res == NAP_RESULT_OK, "expected the first connection, got %#x", (unsigned)res);
     res = agent_ec_connection_check(b);
     ok(res == NAP_RESULT_OK, "expected OK once a connection exists, got %#x", (unsigned)res);
-    for (unsigned i = 1; i < NAP_MAX_CONNECTION_COUNT_PER_ENFORCER && res == NAP_RESULT_OK; ++i)
-        res = agent_ec_connection_created(b);
+    res = agent_ec_connection_created(b, 100);
+    ok(res == NAP_RESULT_INVALID_ARG, "expected INVALID_ARG for a key already held, got %#x", (unsigned)res);
+    for (unsigned i = 1; i < NAP_MAX_CONNECTION_COUNT_PER_ENFORCER && res != NAP_RESULT_OUT_OF_MEMORY; ++i)
+        res = agent_ec_connection_created(b, 100 + i);
     ok(res == NAP_RESULT_OK, "expected 20 connections, got %#x", (unsigned)res);
-    res = agent_ec_connection_created(b);
+    res = agent_ec_connection_created(b, 200);
     ok(res == NAP_RESULT_OUT_OF_MEMORY, "expected OUT_OF_MEMORY for the 21st, got %#x", (unsigned)res);
-    agent_ec_connection_down(b);
-    res = agent_ec_connection_created(b);
+    res = agent_ec_connection_down(b, 200);
+    ok(res == NAP_RESULT_INVALID_ARG, "expected INVALID_ARG for a key never created, got %#x", (unsigned)res);
+    res = agent_ec_connection_down(b, 105);
+    ok(res == NAP_RESULT_OK, "expected a connection down, got %#x", (unsigned)res);
+    res = agent_ec_connection_down(b, 105);
+    ok(res == NAP_RESULT_INVALID_ARG, "expected INVALID_ARG for a connection already down, got %#x", (unsigned)res);
+    res = agent_ec_connection_created(b, 200);
     ok(res == NAP_RESULT_OK, "expected room again after a connection went down, got %#x", (unsigned)res);
     agent_binding_destroy(b);
     harness_teardown(&h);

@@ -366,7 +366,7 @@ static void test_snapshot_shows_components_and_bindings(void)
     fake_client_init(&f, FAKE_ANSWER_OK);
     agent_register(h.agent, &sha);
     b = harness_bind_ec(&h, 1, &f);
-    agent_ec_connection_created(b);
+    agent_ec_connection_created(b, 7);
     res = agent_snapshot(h.agent, &s);
     ok(res == NAP_RESULT_OK && s.registration_count == 2 && s.binding_count == 1,
        "expected 2 registrations and 1 binding, got %#x %zu/%zu", (unsigned)res,

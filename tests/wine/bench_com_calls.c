@@ -165,6 +165,7 @@ int main(void)
     static WCHAR sha_name[] = L"bench SHA";
     NapComponentRegistrationInfo info;
     PROCESS_INFORMATION frozen;
+    sha_callback_id = SHA_ID;
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);

@@ -148,6 +148,7 @@ int main(void)
     static WCHAR sha_name[] = L"fault test SHA";
     NapComponentRegistrationInfo info;
     HRESULT hr;
+    sha_callback_id = SHA_ID;
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);

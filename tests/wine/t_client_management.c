@@ -229,10 +229,22 @@ static void test_activation(void)
         EnforcementEntityCount count = 0xffff;
         NapComponentRegistrationInfo *infos = NULL;
 
+        union { EnforcementEntityCount value; BYTE bytes[16]; } probe;
+
         hr = INapClientManagement_GetRegisteredEnforcementClients(local, &count, &infos);
         ok(hr == S_OK && count <= maxEnforcerCount, "LOCAL_SERVER GetRegisteredEnforcementClients: expected S_OK, got %#lx (%u)",
            hr, count);
         free_infos(count, infos);
+        /* The count is the caller's 2 bytes and no more (idl/README.md: Wine wrote 8 while the IDL
+         * kept the SDK's [range] on the count types). */
+        memset(&probe, 0xcc, sizeof(probe));
+        infos = NULL;
+        hr = INapClientManagement_GetRegisteredEnforcementClients(local, &probe.value, &infos);
+        ok(hr == S_OK && probe.bytes[sizeof(probe.value)] == 0xcc && probe.bytes[sizeof(probe) - 1] == 0xcc,
+           "GetRegisteredEnforcementClients writes only the count's %u bytes: got %#lx %02x",
+           (unsigned)sizeof(probe.value), hr, probe.bytes[sizeof(probe.value)]);
+        if (SUCCEEDED(hr))
+            free_infos(probe.value, infos);
         INapClientManagement_Release(local);
     }
 }

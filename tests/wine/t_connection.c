@@ -1,12 +1,14 @@
 /* The agent's connection objects (INapEnforcementClientConnection and Connection2), used the
  * EC's way, through the proxy: every method's round trip, defaults and refusals; and the binding
  * methods that take a connection: CreateConnection and its limit, GetSoHRequest putting a request
- * and a correlation id on it, ProcessSoHResponse, NotifyConnectionStateDown.
+ * and a correlation id on it, ProcessSoHResponse (malformed, mismatched, accepted),
+ * NotifyConnectionStateDown. The SoH contents and the flow through SHAs: t_sha_flow.c.
  *
  * Through the proxy a NULL [in] or [out] pointer that the IDL declares as a reference pointer is
  * refused client-side by the marshaller (RPC_X_NULL_REF_POINTER); only [unique] pointers reach
  * the service's E_POINTER. Sizes and counts that the IDL types with [range] are checked by the
- * marshalling code as well; the tests assert what really comes back. */
+ * marshalling code as well (except ProtocolMaxSize and the entity counts, whose [range] our IDL
+ * drops, idl/README.md); the tests assert what really comes back. */
 #include <windows.h>
 #include <stdio.h>
 #include <napagentclasses.h>
@@ -16,11 +18,11 @@
 #include "../tap.h"
 #include "wine_test.h"
 #include "test_clients.h"
+#include "test_soh.h"
 
 #define EC_ID 0x7A000001u
 #define OTHER_EC_ID 0x7A000002u
 #define NULL_REF HRESULT_FROM_WIN32(RPC_X_NULL_REF_POINTER) /* 0x800706F4 */
-#define BAD_BOUND HRESULT_FROM_WIN32(RPC_X_INVALID_BOUND)    /* 0x800706C6 */
 #define CONNECTION_LIMIT 20
 
 static const GUID zero_guid;
@@ -171,18 +173,29 @@ static void test_scalars(INapEnforcementClientConnection2 *c)
     ok(hr == S_OK, "SetMaxSize(0xffff): expected S_OK, got %#lx", hr);
     hr = INapEnforcementClientConnection2_GetMaxSize(c, &max_size);
     ok(hr == S_OK && max_size == maxProtocolMaxSize, "GetMaxSize: expected 0xffff, got %#lx %#x", hr, max_size);
-    /* ProtocolMaxSize is a [range] type: the marshalling code refuses these before the service
-     * sees them (which checks too, with E_INVALIDARG, for in-process callers). */
+    /* Our IDL drops the SDK's [range] on ProtocolMaxSize (idl/README.md: Wine's proxy writes 8
+     * bytes for a [range] [out]), so the service's own check answers. */
     hr = INapEnforcementClientConnection2_SetMaxSize(c, minProtocolMaxSize - 1);
-    ok(hr == BAD_BOUND, "SetMaxSize(299): expected RPC_X_INVALID_BOUND, got %#lx", hr);
+    ok(hr == E_INVALIDARG, "SetMaxSize(299): expected E_INVALIDARG, got %#lx", hr);
     hr = INapEnforcementClientConnection2_SetMaxSize(c, maxProtocolMaxSize + 1);
-    ok(hr == BAD_BOUND, "SetMaxSize(0x10000): expected RPC_X_INVALID_BOUND, got %#lx", hr);
+    ok(hr == E_INVALIDARG, "SetMaxSize(0x10000): expected E_INVALIDARG, got %#lx", hr);
     hr = INapEnforcementClientConnection2_SetMaxSize(c, 0);
-    ok(hr == BAD_BOUND, "SetMaxSize(0): expected RPC_X_INVALID_BOUND, got %#lx", hr);
+    ok(hr == E_INVALIDARG, "SetMaxSize(0): expected E_INVALIDARG, got %#lx", hr);
     hr = INapEnforcementClientConnection2_GetMaxSize(c, &max_size);
     ok(hr == S_OK && max_size == maxProtocolMaxSize, "refused sizes changed nothing: got %#lx %#x", hr, max_size);
     hr = INapEnforcementClientConnection2_GetMaxSize(c, NULL);
     ok(hr == NULL_REF, "GetMaxSize(NULL): refused by the proxy, got %#lx", hr);
+    {
+        /* A caller's neighbouring variables survive the [out] (they did not under Wine while the
+         * IDL kept [range] on the type: 8 bytes were written into the 4-byte ProtocolMaxSize). */
+        union { ProtocolMaxSize value; BYTE bytes[16]; } probe;
+
+        memset(&probe, 0xcc, sizeof(probe));
+        hr = INapEnforcementClientConnection2_GetMaxSize(c, &probe.value);
+        ok(hr == S_OK && probe.bytes[sizeof(ProtocolMaxSize)] == 0xcc
+           && probe.bytes[sizeof(probe) - 1] == 0xcc, "GetMaxSize writes only its %u bytes: got %#lx %02x",
+           (unsigned)sizeof(ProtocolMaxSize), hr, probe.bytes[sizeof(ProtocolMaxSize)]);
+    }
 
     hr = INapEnforcementClientConnection2_SetFlags(c, freshSoHRequest);
     ok(hr == S_OK, "SetFlags(freshSoHRequest): expected S_OK, got %#lx", hr);
@@ -509,9 +522,8 @@ static void test_installed_shvs(INapEnforcementClientConnection2 *c)
     same = count == maxSystemHealthEntityCount && got && !memcmp(got, ids, maxSystemHealthEntityCount * sizeof(*ids));
     ok(hr == S_OK && same, "GetInstalledShvs gives the 20 ids: got %#lx %u", hr, count);
     CoTaskMemFree(got);
-    /* SystemHealthEntityCount is a [range] type: refused by the marshalling code. */
     hr = INapEnforcementClientConnection2_SetInstalledShvs(c, maxSystemHealthEntityCount + 1, ids);
-    ok(hr == BAD_BOUND, "SetInstalledShvs(21): expected RPC_X_INVALID_BOUND, got %#lx", hr);
+    ok(hr == E_INVALIDARG, "SetInstalledShvs(21): expected E_INVALIDARG, got %#lx", hr);
     hr = INapEnforcementClientConnection2_SetInstalledShvs(c, 0, ids);
     ok(hr == E_INVALIDARG, "SetInstalledShvs(0) (documented): expected E_INVALIDARG, got %#lx", hr);
     hr = INapEnforcementClientConnection2_SetInstalledShvs(c, 1, NULL);
@@ -532,12 +544,27 @@ static ULONGLONG filetime_value(FILETIME t)
     return (ULONGLONG)t.dwHighDateTime << 32 | t.dwLowDateTime;
 }
 
+/* Two requests carry the same SHA reports: only the correlation id differs. */
+static BOOL same_reports(const NetworkSoH *a, const NetworkSoH *b)
+{
+    static struct soh_message ma, mb;
+
+    if (soh_request_decode(a->data, a->size, &ma) != SOH_OK || soh_request_decode(b->data, b->size, &mb) != SOH_OK
+        || ma.report_count != mb.report_count)
+        return FALSE;
+    for (UINT16 i = 0; i < ma.report_count; ++i)
+        if (ma.reports[i].size != mb.reports[i].size || memcmp(ma.reports[i].bytes, mb.reports[i].bytes, ma.reports[i].size))
+            return FALSE;
+    return TRUE;
+}
+
 /* GetSoHRequest, ProcessSoHResponse on a fresh connection of ours. */
 static void test_exchange(INapEnforcementClientBinding *ec, INapEnforcementClientConnection *connection)
 {
-    BYTE response_bytes[minNetworkSoHSize] = {0, 7, 0, 8};
-    NetworkSoH response = {sizeof(response_bytes), response_bytes}, *request = NULL, *again = NULL;
-    CorrelationId first, second;
+    static struct soh_message decoded;
+    BYTE junk[minNetworkSoHSize] = {0, 7, 0, 8}, bytes[maxNetworkSoHSize];
+    NetworkSoH response = {sizeof(junk), junk}, *request = NULL, *again = NULL;
+    CorrelationId first, second, stale;
     IsolationInfo restricted = {isolationStateRestrictedAccess, {0, 0}, {0, NULL}}, *info = NULL;
     FILETIME now;
     ULONGLONG age;
@@ -557,25 +584,22 @@ static void test_exchange(INapEnforcementClientBinding *ec, INapEnforcementClien
     same = !IsEqualGUID(&first.connId, &zero_guid);
     ok(hr == S_OK && same, "and a correlation id with a new GUID: got %#lx", hr);
     ok(age < 60 * 10000000ull, "whose time stamp is now: %I64u ms ago", age / 10000);
+    same = request && soh_request_decode(request->data, request->size, &decoded) == SOH_OK
+           && !memcmp(decoded.system.correlation_id.conn_id, &first.connId, 16);
+    ok(same, "the request is an [MS-SOH] request carrying that correlation id: got size %u",
+       request ? request->size : 0);
 
     hr = INapEnforcementClientBinding_GetSoHRequest(ec, connection, &hint);
     ok(hr == S_OK && !hint, "GetSoHRequest again, request unchanged: expected S_OK and hint FALSE, got %#lx %d", hr,
        hint);
     hr = INapEnforcementClientConnection_GetSoHRequest(connection, &again);
-    same = again && request && again->size == request->size && !memcmp(again->data, request->data, request->size);
-    ok(hr == S_OK && same, "the same request bytes: got %#lx", hr);
+    same = again && request && same_reports(request, again);
+    ok(hr == S_OK && same, "the same SHA reports: got %#lx", hr);
     memset(&second, 0, sizeof(second));
     hr = INapEnforcementClientConnection_GetCorrelationId(connection, &second);
     same = !IsEqualGUID(&second.connId, &first.connId) && !IsEqualGUID(&second.connId, &zero_guid);
     ok(hr == S_OK && same, "each request gets a correlation id of its own: got %#lx", hr);
     free_blob(again);
-
-    /* The EC replaces the request: the agent's next one differs from what is on the connection. */
-    request->data[request->size - 1] ^= 0xff;
-    hr = INapEnforcementClientConnection_SetSoHRequest(connection, request);
-    ok(hr == S_OK, "the EC overwrote the request: got %#lx", hr);
-    hr = INapEnforcementClientBinding_GetSoHRequest(ec, connection, &hint);
-    ok(hr == S_OK && hint, "GetSoHRequest after the request changed: expected hint TRUE, got %#lx %d", hr, hint);
     free_blob(request);
     hr = INapEnforcementClientBinding_GetSoHRequest(ec, connection, NULL);
     ok(hr == NULL_REF, "GetSoHRequest(NULL hint): refused by the proxy, got %#lx", hr);
@@ -583,10 +607,25 @@ static void test_exchange(INapEnforcementClientBinding *ec, INapEnforcementClien
     hr = INapEnforcementClientBinding_ProcessSoHResponse(ec, connection);
     ok(hr == NAP_E_INVALID_PACKET, "ProcessSoHResponse with no response on the connection: expected "
        "NAP_E_INVALID_PACKET, got %#lx", hr);
+    hr = INapEnforcementClientConnection_SetSoHResponse(connection, &response);
+    ok(hr == S_OK, "the EC puts a malformed response on the connection: got %#lx", hr);
+    hr = INapEnforcementClientBinding_ProcessSoHResponse(ec, connection);
+    ok(hr == NAP_E_INVALID_PACKET, "ProcessSoHResponse of a malformed response: expected NAP_E_INVALID_PACKET, "
+       "got %#lx", hr);
+    stale = first;
+    response.size = make_test_response(&stale, isolationStateNotRestricted, "", NULL, 0, bytes, sizeof(bytes));
+    response.data = bytes;
+    hr = INapEnforcementClientConnection_SetSoHResponse(connection, &response);
+    ok(hr == S_OK, "the EC puts the answer to an earlier request on the connection: got %#lx", hr);
+    hr = INapEnforcementClientBinding_ProcessSoHResponse(ec, connection);
+    ok(hr == NAP_E_MISMATCHED_ID, "ProcessSoHResponse of another request's answer: expected NAP_E_MISMATCHED_ID, "
+       "got %#lx", hr);
+
     hr = INapEnforcementClientConnection_SetIsolationInfo(connection, &restricted);
     ok(hr == S_OK, "connection marked restricted beforehand: got %#lx", hr);
+    response.size = make_test_response(&second, isolationStateNotRestricted, "", NULL, 0, bytes, sizeof(bytes));
     hr = INapEnforcementClientConnection_SetSoHResponse(connection, &response);
-    ok(hr == S_OK, "the EC puts a response on the connection: got %#lx", hr);
+    ok(hr == S_OK && response.size, "the EC puts the server's answer on the connection: got %#lx", hr);
     hr = INapEnforcementClientBinding_ProcessSoHResponse(ec, connection);
     ok(hr == S_OK, "ProcessSoHResponse: expected S_OK, got %#lx", hr);
     hr = INapEnforcementClientConnection_GetIsolationInfo(connection, &info);

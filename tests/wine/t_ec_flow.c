@@ -170,6 +170,7 @@ int main(void)
     NapComponentRegistrationInfo info;
     WCHAR ec_name[] = L"flow test EC", sha_name[] = L"flow test SHA";
     HRESULT hr;
+    sha_callback_id = SHA_ID;
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);

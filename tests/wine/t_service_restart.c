@@ -51,6 +51,7 @@ int main(void)
     DWORD start, elapsed;
     long delay;
     HRESULT hr;
+    sha_callback_id = SHA_ID;
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);

@@ -1,5 +1,6 @@
 /* Client-side objects the Windows tests hand to napagent: an EC callback that counts and signals
- * its notifications and answers as the test says, an SHA callback the agent does not call yet,
+ * its notifications and answers as the test says, an SHA callback that gives an SoH and records
+ * what the agent sends it,
  * an EC-owned connection that is only passed through, and registration helpers. Static objects:
  * their AddRef/Release keep no count because they never go away. */
 #ifndef NAPAGENT_WINE_TEST_CLIENTS_H
@@ -48,6 +49,21 @@ static const INapEnforcementClientCallbackVtbl ec_callback_vtbl = {
 };
 static INapEnforcementClientCallback ec_callback = {&ec_callback_vtbl};
 
+/* The test SHA: its GetSoHRequest sets an SoH of its own (SystemHealthId sha_callback_id, then a
+ * vendor-specific attribute holding a version that grows with every call unless sha_same_soh),
+ * so every NotifySoHChange is a real change; it records what the agent hands it. */
+static UINT32 sha_callback_id;           /* the id the test binds it with */
+static BOOL sha_same_soh;
+static BOOL sha_cache_soh;
+static LONG sha_soh_requests, sha_responses, sha_isolation_notices, sha_orphan_notices;
+static HANDLE sha_event;                 /* auto-reset: set by every call the agent makes */
+static UINT8 sha_last_flags;
+static UINT16 sha_last_response_count;   /* attributes in the last SoH response */
+static BYTE sha_last_response_first[4];  /* the value of its first attribute (SystemHealthId) */
+static HRESULT sha_get_soh_answer = S_OK;
+/* Called inside GetSoHRequest before the SHA sets its SoH, if set: tests of the request object. */
+static void (*sha_inside_get_soh)(INapSystemHealthAgentRequest *request);
+
 static HRESULT WINAPI sha_callback_QueryInterface(INapSystemHealthAgentCallback *iface, REFIID riid, void **out)
 {
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_INapSystemHealthAgentCallback))
@@ -59,12 +75,95 @@ static HRESULT WINAPI sha_callback_QueryInterface(INapSystemHealthAgentCallback 
     return E_NOINTERFACE;
 }
 
+static void sha_called(LONG *counter)
+{
+    InterlockedIncrement(counter);
+    if (sha_event)
+        SetEvent(sha_event);
+}
+
+static HRESULT WINAPI sha_callback_GetSoHRequest(INapSystemHealthAgentCallback *iface,
+                                                 INapSystemHealthAgentRequest *request)
+{
+    static LONG version;
+    BYTE id[4], vendor[8];
+    SoHAttribute attributes[2] = {{2, 4, id}, {7, 8, vendor}};
+    SoH soh = {2, attributes};
+    HRESULT answer = sha_get_soh_answer;
+    LONG now = sha_same_soh ? version : InterlockedIncrement(&version);
+
+    (void)iface;
+    for (int i = 0; i < 4; ++i)
+    {
+        id[i] = (BYTE)(sha_callback_id >> (24 - 8 * i));
+        vendor[i] = (BYTE)(311u >> (24 - 8 * i));
+        vendor[4 + i] = (BYTE)((ULONG)now >> (24 - 8 * i));
+    }
+    if (sha_inside_get_soh)
+        sha_inside_get_soh(request);
+    if (SUCCEEDED(answer))
+        INapSystemHealthAgentRequest_SetSoHRequest(request, &soh, sha_cache_soh);
+    sha_called(&sha_soh_requests);
+    return answer;
+}
+
+static HRESULT WINAPI sha_callback_ProcessSoHResponse(INapSystemHealthAgentCallback *iface,
+                                                      INapSystemHealthAgentRequest *request)
+{
+    SoHResponse *response = NULL;
+    UINT8 flags = 0;
+
+    (void)iface;
+    if (SUCCEEDED(INapSystemHealthAgentRequest_GetSoHResponse(request, &response, &flags)) && response)
+    {
+        sha_last_flags = flags;
+        sha_last_response_count = response->count;
+        if (response->count && response->attributes[0].size == 4)
+            memcpy(sha_last_response_first, response->attributes[0].value, 4);
+        for (UINT16 i = 0; i < response->count; ++i)
+            CoTaskMemFree(response->attributes[i].value);
+        CoTaskMemFree(response->attributes);
+        CoTaskMemFree(response);
+    }
+    sha_called(&sha_responses);
+    return S_OK;
+}
+
+static HRESULT WINAPI sha_callback_NotifySystemIsolationStateChange(INapSystemHealthAgentCallback *iface)
+{
+    (void)iface;
+    sha_called(&sha_isolation_notices);
+    return S_OK;
+}
+
+static HRESULT WINAPI sha_callback_NotifyOrphanedSoHRequest(INapSystemHealthAgentCallback *iface,
+                                                            const CorrelationId *id)
+{
+    (void)iface, (void)id;
+    sha_called(&sha_orphan_notices);
+    return S_OK;
+}
+
 static const INapSystemHealthAgentCallbackVtbl sha_callback_vtbl = {
     sha_callback_QueryInterface, (void *)static_object_AddRef, (void *)static_object_Release,
-    (void *)not_implemented, (void *)not_implemented, (void *)not_implemented,
-    (void *)not_implemented, (void *)not_implemented, (void *)not_implemented,
+    sha_callback_GetSoHRequest, sha_callback_ProcessSoHResponse, sha_callback_NotifySystemIsolationStateChange,
+    (void *)not_implemented, (void *)not_implemented, sha_callback_NotifyOrphanedSoHRequest,
 };
 static INapSystemHealthAgentCallback __attribute__((unused)) sha_callback = {&sha_callback_vtbl};
+
+/* Waits until *counter reaches want (sha_event wakes it); FALSE after timeout_ms. */
+static inline BOOL wait_sha_count(const LONG *counter, LONG want, DWORD timeout_ms)
+{
+    DWORD start = GetTickCount();
+
+    while (*counter < want)
+    {
+        if (GetTickCount() - start > timeout_ms)
+            return FALSE;
+        WaitForSingleObject(sha_event, 50);
+    }
+    return TRUE;
+}
 
 static HRESULT WINAPI own_connection_QueryInterface(INapEnforcementClientConnection *iface, REFIID riid, void **out)
 {
