@@ -46,6 +46,8 @@ SERVICE_SRCS := $(wildcard service/*.c)
 -include mk/fuzz.mk
 SERVICE_SRCS += $(CORE_SRCS)
 QAGENT_SRCS := $(wildcard proxystub/*.c)
+# The [MS-SOH] codec's Windows objects, for the programs that read or write SoHs themselves.
+WIN_SOH_OBJS := $(SOH_SRCS:%.c=$(OBJ)/%.o)
 NAPCTL_SRCS := $(wildcard napctl/*.c)
 
 PROGRAMS := $(BIN)/napagent.exe $(BIN)/qagent.dll $(BIN)/napctl.exe
@@ -53,7 +55,7 @@ WINE_TEST_PROGRAMS := $(TBIN)/t_binary_compat.exe \
                       $(patsubst tests/wine/%.c,$(TBIN)/%.exe,$(wildcard tests/wine/t_*.c))
 # Shell-driven tests run after the programs; each leaves napagent installed and stopped.
 WINE_TEST_SCRIPTS := $(wildcard tests/wine/*.t)
-DEMO_PROGRAMS := $(BIN)/demo_client.exe
+DEMO_PROGRAMS := $(BIN)/demo_client.exe $(BIN)/sample_sha.exe $(BIN)/sample_ec.exe
 
 # Generated sources are build products too: keep them for inspection and rebuilds.
 .SECONDARY:
@@ -138,12 +140,17 @@ $(BIN)/napctl.exe: $(NAPCTL_SRCS:%.c=$(OBJ)/%.o) $(GEN_IID_OBJS)
 	@mkdir -p $(BIN)
 	$(WCC) $(WLDFLAGS) -o $@ $^ $(COM_LIBS)
 
-$(BIN)/demo_client.exe: $(OBJ)/examples/demo_client.o $(GEN_IID_OBJS)
+$(BIN)/demo_client.exe $(BIN)/sample_sha.exe: $(BIN)/%.exe: $(OBJ)/examples/%.o $(GEN_IID_OBJS)
+	@mkdir -p $(BIN)
+	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
+
+# The sample EC's stand-in policy server reads and writes SoHs with the codec.
+$(BIN)/sample_ec.exe: $(OBJ)/examples/sample_ec.o $(OBJ)/examples/sample_policy_server.o $(GEN_IID_OBJS) \
+                      $(WIN_SOH_OBJS)
 	@mkdir -p $(BIN)
 	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
 
 # Test programs may use the SoH codec (platform-neutral) to read and write network SoHs.
-WIN_SOH_OBJS = $(SOH_SRCS:%.c=$(OBJ)/%.o)
 $(TBIN)/%.exe: $(OBJ)/tests/wine/%.o $(GEN_IID_OBJS) $(WIN_SOH_OBJS)
 	@mkdir -p $(TBIN)
 	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
