@@ -269,6 +269,23 @@ int main(void)
        delay);
     sha_same_soh = FALSE;
 
+    /* A different SoH the SHA itself calls equal (CompareSoHRequests) is no change either. */
+    sha_compare_answer = S_OK;
+    sha_compare_equal = TRUE;
+    before = sha_compares;
+    INapSystemHealthAgentBinding2_NotifySoHChange(sha);
+    done = wait_sha_count(&sha_compares, before + 1, 5000);
+    delay = wait_ec_notification(700);
+    ok(done && delay < 0, "a new SoH the SHA calls equal: compared (%d), the EC not notified (%ld)", done, delay);
+    sha_compare_equal = FALSE;
+    before = sha_compares;
+    INapSystemHealthAgentBinding2_NotifySoHChange(sha);
+    done = wait_sha_count(&sha_compares, before + 1, 5000);
+    delay = wait_ec_notification(5000);
+    ok(done && delay >= 0, "a new SoH the SHA calls different: compared (%d), the EC notified (%ld ms)", done, delay);
+    sha_compare_answer = E_NOTIMPL;
+    INapEnforcementClientBinding_GetSoHRequest(ec, connection, &hint);
+
     /* Cached SoHs outlive the binding; FlushCache forgets them. */
     sha_cache_soh = TRUE;
     INapSystemHealthAgentBinding2_NotifySoHChange(sha);

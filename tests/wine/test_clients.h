@@ -61,6 +61,10 @@ static UINT8 sha_last_flags;
 static UINT16 sha_last_response_count;   /* attributes in the last SoH response */
 static BYTE sha_last_response_first[4];  /* the value of its first attribute (SystemHealthId) */
 static HRESULT sha_get_soh_answer = S_OK;
+/* CompareSoHRequests: E_NOTIMPL (compare bytes) unless a test sets S_OK and the equality to say. */
+static HRESULT sha_compare_answer = E_NOTIMPL;
+static BOOL sha_compare_equal;
+static LONG sha_compares;
 /* Called inside GetSoHRequest before the SHA sets its SoH, if set: tests of the request object. */
 static void (*sha_inside_get_soh)(INapSystemHealthAgentRequest *request);
 
@@ -136,6 +140,16 @@ static HRESULT WINAPI sha_callback_NotifySystemIsolationStateChange(INapSystemHe
     return S_OK;
 }
 
+static HRESULT WINAPI sha_callback_CompareSoHRequests(INapSystemHealthAgentCallback *iface, const SoHRequest *lhs,
+                                                      const SoHRequest *rhs, BOOL *equal)
+{
+    (void)iface, (void)lhs, (void)rhs;
+    if (SUCCEEDED(sha_compare_answer))
+        *equal = sha_compare_equal;
+    sha_called(&sha_compares);
+    return sha_compare_answer;
+}
+
 static HRESULT WINAPI sha_callback_NotifyOrphanedSoHRequest(INapSystemHealthAgentCallback *iface,
                                                             const CorrelationId *id)
 {
@@ -147,7 +161,7 @@ static HRESULT WINAPI sha_callback_NotifyOrphanedSoHRequest(INapSystemHealthAgen
 static const INapSystemHealthAgentCallbackVtbl sha_callback_vtbl = {
     sha_callback_QueryInterface, (void *)static_object_AddRef, (void *)static_object_Release,
     sha_callback_GetSoHRequest, sha_callback_ProcessSoHResponse, sha_callback_NotifySystemIsolationStateChange,
-    (void *)not_implemented, (void *)not_implemented, sha_callback_NotifyOrphanedSoHRequest,
+    (void *)not_implemented, sha_callback_CompareSoHRequests, sha_callback_NotifyOrphanedSoHRequest,
 };
 static INapSystemHealthAgentCallback __attribute__((unused)) sha_callback = {&sha_callback_vtbl};
 
