@@ -39,22 +39,20 @@ static nap_result call(struct agent *a, struct agent_request *r, int internal)
         agent_handle_request(&r->link, a);
         return r->result;
     }
-    if (uv_sem_init(&r->done, 0))
+    if (waits_release && uv_sem_init(&r->release_wait, 0))
         return NAP_RESULT_OUT_OF_MEMORY;
-    if (waits_release && uv_sem_init(&r->release_wait, 0)) {
-        uv_sem_destroy(&r->done);
-        return NAP_RESULT_OUT_OF_MEMORY;
-    }
     result = handoff_queue_push(&a->handoff, &r->link, internal);
     if (!nap_failed(result)) {
-        uv_sem_wait(&r->done);
+        uv_mutex_lock(&a->answer_lock);
+        while (!r->answered)
+            uv_cond_wait(&a->answer_cond, &a->answer_lock);
+        uv_mutex_unlock(&a->answer_lock);
         result = r->result;
         if (r->wait_for_release)
             uv_sem_wait(&r->release_wait);
     }
     if (waits_release)
         uv_sem_destroy(&r->release_wait);
-    uv_sem_destroy(&r->done);
     return result;
 }
 

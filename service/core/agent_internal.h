@@ -156,7 +156,7 @@ struct agent_request {
     const struct client_worker *caller_worker;  /* the worker the caller runs on, if any */
     int inline_call;                            /* running on the loop thread itself */
     int heap;                                   /* fire and forget: the handler frees it */
-    uv_sem_t done;
+    int answered;                               /* under agent.answer_lock */
     uv_sem_t release_wait;
     int wait_for_release;                       /* set by the loop: the caller must wait */
     nap_result result;
@@ -176,6 +176,11 @@ struct agent {
     int loop_thread_known;
     uv_sem_t loop_ready;
     struct handoff_queue handoff;
+    /* Callers waiting for the loop's answer sleep on one condition variable rather than a
+     * semaphore each: under Wine a semaphore is a wineserver object (creating, posting, waiting and
+     * closing it are four server round trips per call), a condition variable waits in-process. */
+    uv_mutex_t answer_lock;
+    uv_cond_t answer_cond;
     struct worker_pool pool;
     struct component_table ecs;
     struct component_table shas;

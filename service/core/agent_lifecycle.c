@@ -74,6 +74,10 @@ nap_result agent_create(const struct agent_config *config, const struct agent_de
     }
     if (uv_sem_init(&a->loop_ready, 0))
         goto fail_sem;
+    if (uv_mutex_init(&a->answer_lock))
+        goto fail_answer_lock;
+    if (uv_cond_init(&a->answer_cond))
+        goto fail_answer_cond;
     if (worker_pool_init(&a->pool, a->config.max_worker_threads))
         goto fail_pool;
     if (handoff_queue_init(&a->handoff, a->loop, a))
@@ -91,6 +95,10 @@ fail_load:
 fail_handoff:
     worker_pool_shutdown(&a->pool);
 fail_pool:
+    uv_cond_destroy(&a->answer_cond);
+fail_answer_cond:
+    uv_mutex_destroy(&a->answer_lock);
+fail_answer_lock:
     uv_sem_destroy(&a->loop_ready);
 fail_sem:
     if (a->owns_loop)
@@ -154,6 +162,8 @@ void agent_destroy(struct agent *agent)
         return;
     agent_stop(agent);
     handoff_queue_destroy(&agent->handoff);
+    uv_cond_destroy(&agent->answer_cond);
+    uv_mutex_destroy(&agent->answer_lock);
     uv_sem_destroy(&agent->loop_ready);
     if (agent->owns_loop)
         uv_loop_close(&agent->own_loop);

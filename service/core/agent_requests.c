@@ -236,11 +236,17 @@ static void dispatch(struct agent *a, struct agent_request *r)
 
 void agent_handle_request(struct handoff_request *request, void *context)
 {
+    struct agent *a = context;
     struct agent_request *r = CONTAINER_OF(request, struct agent_request, link);
 
-    dispatch(context, r);
+    dispatch(a, r);
     if (r->heap)
         free(r);
-    else if (!r->inline_call)
-        uv_sem_post(&r->done);
+    else if (!r->inline_call) {
+        /* The caller's frame holds r: once answered is set and the lock dropped, r may be gone. */
+        uv_mutex_lock(&a->answer_lock);
+        r->answered = 1;
+        uv_cond_broadcast(&a->answer_cond);
+        uv_mutex_unlock(&a->answer_lock);
+    }
 }
