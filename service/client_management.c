@@ -5,6 +5,7 @@
  * allocated with CoTaskMemAlloc, as the proxy/stub (and Qutil's Free* helpers) expect. */
 #include "core/agent.h" /* first: libuv wants winsock2.h before windows.h */
 #include "napagent.h"
+#include "caller_access.h"
 #include "isolation_info.h"
 #include "counted_string.h"
 #include <napmanagement.h>
@@ -262,29 +263,37 @@ static HRESULT WINAPI client_management_GetSystemIsolationInfo(INapClientManagem
 static HRESULT WINAPI client_management_RegisterSystemHealthAgent(INapClientManagement2 *iface,
                                                                   const NapComponentRegistrationInfo *agent)
 {
+    HRESULT hr = caller_access_require_admin();
+
     (void)iface;
-    return register_component(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, agent);
+    return FAILED(hr) ? hr : register_component(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, agent);
 }
 
 static HRESULT WINAPI client_management_UnregisterSystemHealthAgent(INapClientManagement2 *iface,
                                                                     SystemHealthEntityId id)
 {
+    HRESULT hr = caller_access_require_admin();
+
     (void)iface;
-    return agent_unregister(agent_host_core(), NAP_COMPONENT_SYSTEM_HEALTH_AGENT, id);
+    return FAILED(hr) ? hr : agent_unregister(agent_host_core(), NAP_COMPONENT_SYSTEM_HEALTH_AGENT, id);
 }
 
 static HRESULT WINAPI client_management_RegisterEnforcementClient(INapClientManagement2 *iface,
                                                                   const NapComponentRegistrationInfo *enforcer)
 {
+    HRESULT hr = caller_access_require_admin();
+
     (void)iface;
-    return register_component(NAP_COMPONENT_ENFORCEMENT_CLIENT, enforcer);
+    return FAILED(hr) ? hr : register_component(NAP_COMPONENT_ENFORCEMENT_CLIENT, enforcer);
 }
 
 static HRESULT WINAPI client_management_UnregisterEnforcementClient(INapClientManagement2 *iface,
                                                                     EnforcementEntityId id)
 {
+    HRESULT hr = caller_access_require_admin();
+
     (void)iface;
-    return agent_unregister(agent_host_core(), NAP_COMPONENT_ENFORCEMENT_CLIENT, id);
+    return FAILED(hr) ? hr : agent_unregister(agent_host_core(), NAP_COMPONENT_ENFORCEMENT_CLIENT, id);
 }
 
 static HRESULT WINAPI client_management_GetRegisteredSystemHealthAgents(INapClientManagement2 *iface,
