@@ -13,8 +13,8 @@
 #include <napmanagement.h>
 #include <napsystemhealthagent.h>
 
-/* Ids of the chaos client's own, apart from every other test's (0x7C0000xx). */
-#define ID_BASE 0x7C000000u
+/* Ids of the chaos client's own, apart from every other test's (0x780000xx). */
+#define ID_BASE 0x78000000u
 #define ID_POOL 6
 #define BINDINGS 3
 #define CONNECTIONS 8

@@ -15,8 +15,8 @@
 #include "test_clients.h"
 #include "test_soh.h"
 
-#define EC_ID 0x7C100001u
-#define SHA_ID 0x7C100101u
+#define EC_ID 0x78100001u
+#define SHA_ID 0x78100101u
 
 static HANDLE start_chaos(unsigned calls, unsigned long long seed)
 {
@@ -165,7 +165,7 @@ int main(void)
     hr = INapClientManagement_GetRegisteredEnforcementClients(management, &count, &infos);
     for (UINT16 i = 0; SUCCEEDED(hr) && i < count; ++i)
     {
-        leftovers += (infos[i].id & 0xFFFFFF00u) == 0x7C000000u;
+        leftovers += (infos[i].id & 0xFFFFFF00u) == 0x78000000u;
         CoTaskMemFree(infos[i].friendlyName.string);
         CoTaskMemFree(infos[i].description.string);
         CoTaskMemFree(infos[i].version.string);
