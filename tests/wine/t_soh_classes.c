@@ -261,8 +261,10 @@ static void test_validate(INapSoHConstructor *constructor)
     hr = INapSoHConstructor_Validate(constructor, &soh, TRUE);
     ok(hr == S_OK, "Validate(SystemHealthId + FailureCategory): S_OK, got %#lx", hr);
     soh.count = 1;
+    hr = INapSoHConstructor_Validate(constructor, &soh, FALSE);
+    ok(hr == NAP_E_INVALID_PACKET, "Validate(a response without a result): NAP_E_INVALID_PACKET, got %#lx", hr);
     hr = INapSoHConstructor_Validate(constructor, &soh, TRUE);
-    ok(hr == NAP_E_INVALID_PACKET, "Validate(no result attribute): NAP_E_INVALID_PACKET, got %#lx", hr);
+    ok(hr == S_OK, "Validate(a request without a result, as the SDK sample SHA sends): S_OK, got %#lx", hr);
     soh.count = 3;
     hr = INapSoHConstructor_Validate(constructor, &soh, TRUE);
     ok(hr == NAP_E_INVALID_PACKET, "Validate(a 7-byte FILETIME): NAP_E_INVALID_PACKET, got %#lx", hr);
@@ -438,6 +440,23 @@ static void test_processor_refusals(INapSoHProcessor *fresh, INapSoHProcessor *p
     ok(hr == E_POINTER, "GetNumberOfAttributes(NULL): E_POINTER, got %#lx", hr);
 }
 
+/* The SDK's sample SHA sends nothing but vendor data, and its sample SHV reads it this way. */
+static void test_processor_reads_a_request_without_a_result(INapSoHProcessor *processor)
+{
+    static BYTE id_bytes[4] = { 0x00, 0x01, 0x37, 0xF0 };
+    static BYTE vendor[6] = { 0x00, 0x01, 0x37, 0xF0, 0x01, 0x02 };
+    SoHAttribute attributes[2] = { { sohAttributeTypeSystemHealthId, 4, id_bytes },
+                                   { sohAttributeTypeVendorSpecific, 6, vendor } };
+    SoH soh = { 2, attributes };
+    SystemHealthEntityId id = 0;
+    HRESULT hr;
+
+    hr = INapSoHProcessor_Initialize(processor, &soh, TRUE, &id);
+    ok(hr == S_OK && id == SHA_ID, "Initialize(a request with vendor data only): S_OK, got %#lx", hr);
+    hr = INapSoHProcessor_Initialize(processor, &soh, FALSE, &id);
+    ok(hr == NAP_E_INVALID_PACKET, "the same as a response (no verdict): NAP_E_INVALID_PACKET, got %#lx", hr);
+}
+
 static void test_allocation_utilities(void)
 {
     static WCHAR long_string[1026];
@@ -600,6 +619,7 @@ int main(void)
     test_constructor_refusals(fresh_constructor, constructor);
     test_processor_reads_back_every_type(constructor, processor);
     test_processor_refusals(fresh_processor, processor);
+    test_processor_reads_a_request_without_a_result(processor);
     test_allocation_utilities();
     test_free_utilities_free_embedded_pointers();
 
