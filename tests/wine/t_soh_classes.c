@@ -590,6 +590,38 @@ static void test_activation_and_interfaces(void)
     ok(hr == CLASS_E_NOAGGREGATION, "aggregation is refused: CLASS_E_NOAGGREGATION, got %#lx", hr);
 }
 
+/* COM asks DllCanUnloadNow before it frees the DLL: objects, class objects and locks hold it. */
+static void test_dll_stays_while_in_use(HMODULE qutil)
+{
+    HRESULT (WINAPI *can_unload)(void) = (void *)GetProcAddress(qutil, "DllCanUnloadNow");
+    IClassFactory *factory = NULL;
+    INapSoHProcessor *processor;
+    HRESULT hr;
+
+    if (!ok(can_unload != NULL, "qutil.dll exports DllCanUnloadNow"))
+        return;
+    ok(can_unload() == S_OK, "nothing alive: DllCanUnloadNow S_OK");
+    processor = create_object(&CLSID_NapSoHProcessor, CLSCTX_INPROC_SERVER, &IID_INapSoHProcessor);
+    ok(processor && can_unload() == S_FALSE, "a processor alive: S_FALSE");
+    if (processor)
+        INapSoHProcessor_Release(processor);
+    ok(can_unload() == S_OK, "released: S_OK again");
+    hr = CoGetClassObject(&CLSID_NapSoHConstructor, CLSCTX_INPROC_SERVER, NULL, &IID_IClassFactory, (void **)&factory);
+    if (!ok(hr == S_OK && factory, "the class object of the constructor, got %#lx", hr))
+        return;
+    ok(can_unload() == S_FALSE, "a class object alive: S_FALSE");
+    IClassFactory_LockServer(factory, TRUE);
+    IClassFactory_Release(factory);
+    ok(can_unload() == S_FALSE, "a LockServer lock: S_FALSE");
+    hr = CoGetClassObject(&CLSID_NapSoHConstructor, CLSCTX_INPROC_SERVER, NULL, &IID_IClassFactory, (void **)&factory);
+    if (hr == S_OK)
+    {
+        IClassFactory_LockServer(factory, FALSE);
+        IClassFactory_Release(factory);
+    }
+    ok(can_unload() == S_OK, "unlocked and released: S_OK");
+}
+
 int main(void)
 {
     INapSoHConstructor *constructor, *fresh_constructor;
@@ -627,6 +659,7 @@ int main(void)
     INapSoHConstructor_Release(fresh_constructor);
     INapSoHProcessor_Release(processor);
     INapSoHProcessor_Release(fresh_processor);
+    test_dll_stays_while_in_use(qutil);
     CoRevokeMallocSpy();
     CoUninitialize();
     return tap_done();
