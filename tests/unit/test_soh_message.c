@@ -446,7 +446,8 @@ static void test_ssoh_item_errors(void)
 {
     static const uint8_t unknown[] = { 0x03, 0x11, 0x09, 0x00 };
     static const uint8_t type_zero[] = { 0x03, 0x11, 0x00 };
-    static const uint8_t short_inventory[] = { 0x03, 0x11, 0x01, 0, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0x1D, 0xB1, 0, 1, 0, 0, 0 };
+    static const uint8_t short_inventory[] = { 0x03, 0x11, 0x01, 0, 0, 0, 6, 0, 0, 0, 1,
+                                               0, 0, 0x1D, 0xB1, 0, 1, 0, 0, 0 };
     static const uint8_t short_name[] = { 0x03, 0x11, 0x05, 0x00, 0x05, 'P', 'C' };
     static const uint8_t twice[] = { 0x03, 0x11, 0x03, 0x11 };
     static const uint8_t odd_ids[] = { 0x03, 0x11, 0x04, 0x00, 0x03, 0, 1, 0x37 };
@@ -573,8 +574,8 @@ static void test_response_may_carry_ms_correlation_id(void)
     vector_response_input(&in);
     in.msg.system.present |= SOH_ITEM_BIT(SOH_ITEM_CORRELATION_ID);
     e = soh_response_encode(&in.msg, buf, sizeof(buf), &size);
-    ok(e == SOH_OK && size == sizeof(vector_response) + 25, "with MS-CorrelationId the response grows by 25 bytes, got %zu",
-       size);
+    ok(e == SOH_OK && size == sizeof(vector_response) + 25,
+       "with MS-CorrelationId the response grows by 25 bytes, got %zu", size);
     e = soh_response_decode(buf, size, &message);
     ok(e == SOH_OK && (message.system.present & SOH_ITEM_BIT(SOH_ITEM_CORRELATION_ID))
        && message.system.correlation_id.time_stamp == VECTOR_TIME_STAMP,

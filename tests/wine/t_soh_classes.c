@@ -57,7 +57,11 @@ static SIZE_T WINAPI spy_PreRealloc(IMallocSpy *iface, void *p, SIZE_T size, voi
 }
 static void *WINAPI spy_PostRealloc(IMallocSpy *iface, void *p, BOOL spyed) { (void)iface; (void)spyed; return p; }
 static void *WINAPI spy_PreGetSize(IMallocSpy *iface, void *p, BOOL spyed) { (void)iface; (void)spyed; return p; }
-static SIZE_T WINAPI spy_PostGetSize(IMallocSpy *iface, SIZE_T size, BOOL spyed) { (void)iface; (void)spyed; return size; }
+static SIZE_T WINAPI spy_PostGetSize(IMallocSpy *iface, SIZE_T size, BOOL spyed)
+{
+    (void)iface; (void)spyed;
+    return size;
+}
 static void *WINAPI spy_PreDidAlloc(IMallocSpy *iface, void *p, BOOL spyed) { (void)iface; (void)spyed; return p; }
 static int WINAPI spy_PostDidAlloc(IMallocSpy *iface, void *p, BOOL spyed, int actual)
 {
@@ -128,33 +132,27 @@ static BYTE product[8] = { 'n', 'a', 'p', 'a', 'g', 'e', 'n', 't' };
 static BYTE status[4] = { 0x00, 0xFF, 0x00, 0x05 };
 static BYTE future[2] = { 0xAB, 0xCD };
 
-struct appended {
+/* One attribute of each kind, in the order they are appended (locations 1..15). */
+static const struct {
     SoHAttributeType type;
     SoHAttributeValue value;
+} appended[15] = {
+    { sohAttributeTypeIpv4FixupServers, { .v4AddressesVal = { 2, v4 } } },
+    { sohAttributeTypeComplianceResultCodes, { .codesVal = { 2, compliance } } },
+    { sohAttributeTypeTimeOfLastUpdate, { .dateTimeVal = { 0xC2D3E4F5, 0x01D9A0B1 } } },
+    { sohAttributeTypeClientId, { .octetStringVal = { 4, client_id } } },
+    { sohAttributeTypeVendorSpecific, { .vendorSpecificVal = { 311, 3, vendor_data } } },
+    { sohAttributeTypeHealthClass, { .uint8Val = healthClassAntiVirus } },
+    { sohAttributeTypeSoftwareVersion, { .octetStringVal = { 5, version } } },
+    { sohAttributeTypeProductName, { .octetStringVal = { 8, product } } },
+    { sohAttributeTypeHealthClassStatus, { .octetStringVal = { 4, status } } },
+    { sohAttributeTypeSoHGenerationTime, { .dateTimeVal = { 7, 0x01D9A0B2 } } },
+    { sohAttributeTypeErrorCodes, { .codesVal = { 1, errors } } },
+    { sohAttributeTypeFailureCategory, { .uint8Val = failureCategoryOther } },
+    { sohAttributeTypeIpv6FixupServers, { .v6AddressesVal = { 1, v6 } } },
+    { sohAttributeTypeExtendedIsolationState, { .uint8Val = extendedIsolationStateInfected } },
+    { (SoHAttributeType)200, { .octetStringVal = { 2, future } } },   /* a type NAP never defined */
 };
-static struct appended appended[15];
-
-static void fill_appended(void)
-{
-    int n = 0;
-    struct appended *a = appended;
-
-    a[n].type = sohAttributeTypeIpv4FixupServers; a[n].value.v4AddressesVal.count = 2; a[n++].value.v4AddressesVal.addresses = v4;
-    a[n].type = sohAttributeTypeComplianceResultCodes; a[n].value.codesVal.count = 2; a[n++].value.codesVal.results = compliance;
-    a[n].type = sohAttributeTypeTimeOfLastUpdate; a[n].value.dateTimeVal.dwHighDateTime = 0x01D9A0B1; a[n++].value.dateTimeVal.dwLowDateTime = 0xC2D3E4F5;
-    a[n].type = sohAttributeTypeClientId; a[n].value.octetStringVal.size = 4; a[n++].value.octetStringVal.data = client_id;
-    a[n].type = sohAttributeTypeVendorSpecific; a[n].value.vendorSpecificVal.vendorId = 311; a[n].value.vendorSpecificVal.size = 3; a[n++].value.vendorSpecificVal.vendorSpecificData = vendor_data;
-    a[n].type = sohAttributeTypeHealthClass; a[n++].value.uint8Val = healthClassAntiVirus;
-    a[n].type = sohAttributeTypeSoftwareVersion; a[n].value.octetStringVal.size = 5; a[n++].value.octetStringVal.data = version;
-    a[n].type = sohAttributeTypeProductName; a[n].value.octetStringVal.size = 8; a[n++].value.octetStringVal.data = product;
-    a[n].type = sohAttributeTypeHealthClassStatus; a[n].value.octetStringVal.size = 4; a[n++].value.octetStringVal.data = status;
-    a[n].type = sohAttributeTypeSoHGenerationTime; a[n].value.dateTimeVal.dwHighDateTime = 0x01D9A0B2; a[n++].value.dateTimeVal.dwLowDateTime = 7;
-    a[n].type = sohAttributeTypeErrorCodes; a[n].value.codesVal.count = 1; a[n++].value.codesVal.results = errors;
-    a[n].type = sohAttributeTypeFailureCategory; a[n++].value.uint8Val = failureCategoryOther;
-    a[n].type = sohAttributeTypeIpv6FixupServers; a[n].value.v6AddressesVal.count = 1; a[n++].value.v6AddressesVal.addresses = v6;
-    a[n].type = sohAttributeTypeExtendedIsolationState; a[n++].value.uint8Val = extendedIsolationStateInfected;
-    a[n].type = (SoHAttributeType)200; a[n].value.octetStringVal.size = 2; a[n++].value.octetStringVal.data = future;
-}
 
 static BOOL same_value(SoHAttributeType type, const SoHAttributeValue *a, const SoHAttributeValue *b)
 {
@@ -630,7 +628,6 @@ int main(void)
     HRESULT hr;
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
-    fill_appended();
     constructor = create_object(&CLSID_NapSoHConstructor, CLSCTX_INPROC_SERVER, &IID_INapSoHConstructor);
     fresh_constructor = create_object(&CLSID_NapSoHConstructor, CLSCTX_INPROC_SERVER, &IID_INapSoHConstructor);
     processor = create_object(&CLSID_NapSoHProcessor, CLSCTX_INPROC_SERVER, &IID_INapSoHProcessor);
