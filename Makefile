@@ -48,9 +48,11 @@ SERVICE_SRCS += $(CORE_SRCS)
 QAGENT_SRCS := $(wildcard proxystub/*.c)
 # The [MS-SOH] codec's Windows objects, for the programs that read or write SoHs themselves.
 WIN_SOH_OBJS := $(SOH_SRCS:%.c=$(OBJ)/%.o)
+# qutil.dll: the SoH helper classes and NAP memory utilities, over the same codec as the service.
+QUTIL_SRCS := $(wildcard qutil/*.c) proxystub/inproc_factory.c proxystub/class_registration.c $(SOH_SRCS)
 NAPCTL_SRCS := $(wildcard napctl/*.c)
 
-PROGRAMS := $(BIN)/napagent.exe $(BIN)/qagent.dll $(BIN)/napctl.exe
+PROGRAMS := $(BIN)/napagent.exe $(BIN)/qagent.dll $(BIN)/qutil.dll $(BIN)/napctl.exe
 WINE_TEST_PROGRAMS := $(TBIN)/t_binary_compat.exe \
                       $(patsubst tests/wine/%.c,$(TBIN)/%.exe,$(wildcard tests/wine/t_*.c))
 # Shell-driven tests run after the programs; each leaves napagent installed and stopped.
@@ -135,6 +137,10 @@ $(BIN)/napagent.exe: $(SERVICE_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/gen/events_res.o $(GE
 $(BIN)/qagent.dll: $(QAGENT_SRCS:%.c=$(OBJ)/%.o) $(GEN_PROXY_OBJS) $(GEN_IID_OBJS) proxystub/qagent.def
 	@mkdir -p $(BIN)
 	$(WCC) -shared -static -o $@ $(filter-out %.def,$^) proxystub/qagent.def $(COM_LIBS)
+
+$(BIN)/qutil.dll: $(QUTIL_SRCS:%.c=$(OBJ)/%.o) $(GEN_IID_OBJS) qutil/qutil.def
+	@mkdir -p $(BIN)
+	$(WCC) -shared -static -o $@ $(filter-out %.def,$^) qutil/qutil.def $(COM_LIBS)
 
 $(BIN)/napctl.exe: $(NAPCTL_SRCS:%.c=$(OBJ)/%.o) $(GEN_IID_OBJS)
 	@mkdir -p $(BIN)

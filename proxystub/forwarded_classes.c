@@ -24,3 +24,10 @@ BOOL is_forwarded_class(REFCLSID clsid)
             return TRUE;
     return FALSE;
 }
+
+/* SDK clients ask for CLSCTX_INPROC_SERVER; the state lives in the napagent service, so the
+ * object handed out is the service's own, reached through the proxy/stubs of this same DLL. */
+HRESULT forward_to_service(REFCLSID clsid, REFIID riid, void **out)
+{
+    return CoCreateInstance(clsid, NULL, CLSCTX_LOCAL_SERVER, riid, out);
+}

@@ -1,83 +1,17 @@
 /* What regsvr32 adds beyond the proxy/stub keys: InprocServer32 entries for the forwarded
- * classes. napagent.exe install writes the same CLSID keys' AppID value; each side removes only
- * what it wrote, and the CLSID key goes with whichever side leaves it empty. */
+ * classes (class_registration.c says who owns which key). */
 #include "qagent.h"
-#include <stdio.h>
-
-static void clsid_key_path(REFCLSID clsid, WCHAR *path, size_t len)
-{
-    WCHAR text[40];
-
-    StringFromGUID2(clsid, text, ARRAYSIZE(text));
-    _snwprintf(path, len, L"CLSID\\%ls", text);
-    path[len - 1] = 0;
-}
-
-static HRESULT set_string(HKEY key, const WCHAR *name, const WCHAR *value)
-{
-    LSTATUS err = RegSetValueExW(key, name, 0, REG_SZ, (const BYTE *)value,
-                                 (DWORD)((wcslen(value) + 1) * sizeof(WCHAR)));
-    return HRESULT_FROM_WIN32(err);
-}
-
-static HRESULT register_class(REFCLSID clsid, const WCHAR *name, const WCHAR *dll_path)
-{
-    WCHAR path[64];
-    HKEY class_key, server_key;
-    HRESULT hr;
-    LSTATUS err;
-
-    clsid_key_path(clsid, path, ARRAYSIZE(path));
-    err = RegCreateKeyExW(HKEY_CLASSES_ROOT, path, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &class_key, NULL);
-    if (err)
-        return HRESULT_FROM_WIN32(err);
-    hr = set_string(class_key, NULL, name);
-    if (SUCCEEDED(hr))
-    {
-        err = RegCreateKeyExW(class_key, L"InprocServer32", 0, NULL, 0, KEY_ALL_ACCESS, NULL,
-                              &server_key, NULL);
-        hr = HRESULT_FROM_WIN32(err);
-        if (!err)
-        {
-            hr = set_string(server_key, NULL, dll_path);
-            /* SDK clients are both STA and MTA; the object is a proxy either way. */
-            if (SUCCEEDED(hr))
-                hr = set_string(server_key, L"ThreadingModel", L"Both");
-            RegCloseKey(server_key);
-        }
-    }
-    RegCloseKey(class_key);
-    return hr;
-}
-
-static void unregister_class(REFCLSID clsid)
-{
-    WCHAR path[64];
-    HKEY class_key;
-    DWORD subkeys = 0, values = 0;
-
-    clsid_key_path(clsid, path, ARRAYSIZE(path));
-    if (RegOpenKeyExW(HKEY_CLASSES_ROOT, path, 0, KEY_ALL_ACCESS, &class_key))
-        return;
-    RegDeleteKeyW(class_key, L"InprocServer32");
-    RegQueryInfoKeyW(class_key, NULL, NULL, NULL, &subkeys, NULL, NULL, &values, NULL, NULL,
-                     NULL, NULL);
-    RegCloseKey(class_key);
-    /* Only the default value (the name) left: nobody else uses the key. */
-    if (!subkeys && values <= 1)
-        RegDeleteKeyW(HKEY_CLASSES_ROOT, path);
-}
+#include "class_registration.h"
 
 HRESULT inproc_register(HINSTANCE module)
 {
     WCHAR dll_path[MAX_PATH];
-    DWORD len = GetModuleFileNameW(module, dll_path, ARRAYSIZE(dll_path));
 
-    if (!len || len == ARRAYSIZE(dll_path))
+    if (!class_registration_module_path(module, dll_path))
         return E_FAIL;
     for (int i = 0; forwarded_classes[i]; i++)
     {
-        HRESULT hr = register_class(forwarded_classes[i], forwarded_class_names[i], dll_path);
+        HRESULT hr = class_registration_add(forwarded_classes[i], forwarded_class_names[i], dll_path);
         if (FAILED(hr))
             return hr;
     }
@@ -87,6 +21,6 @@ HRESULT inproc_register(HINSTANCE module)
 HRESULT inproc_unregister(void)
 {
     for (int i = 0; forwarded_classes[i]; i++)
-        unregister_class(forwarded_classes[i]);
+        class_registration_remove(forwarded_classes[i]);
     return S_OK;
 }

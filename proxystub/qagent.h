@@ -6,14 +6,15 @@
 #define NAPAGENT_QAGENT_H
 
 #include <windows.h>
+#include "inproc_factory.h"
 
 /* The classes whose in-process activation qagent.dll forwards to the service. */
 extern const CLSID *const forwarded_classes[];
 extern const WCHAR *const forwarded_class_names[];
 BOOL is_forwarded_class(REFCLSID clsid);
 
-HRESULT forwarding_factory_create(REFCLSID clsid, REFIID riid, void **out);
-BOOL forwarding_factories_in_use(void);
+/* The service's object for clsid, through COM (activation starts the service). */
+HRESULT forward_to_service(REFCLSID clsid, REFIID riid, void **out);
 
 HRESULT inproc_register(HINSTANCE module);
 HRESULT inproc_unregister(void);

@@ -23,13 +23,13 @@ HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **out)
     if (!clsid || !riid || !out)
         return E_POINTER;
     if (is_forwarded_class(clsid))
-        return forwarding_factory_create(clsid, riid, out);
+        return inproc_factory_create(forward_to_service, clsid, riid, out);
     return PrxDllGetClassObject(clsid, riid, out);
 }
 
 HRESULT WINAPI DllCanUnloadNow(void)
 {
-    if (forwarding_factories_in_use())
+    if (inproc_factories_in_use())
         return S_FALSE;
     return PrxDllCanUnloadNow();
 }

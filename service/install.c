@@ -1,5 +1,6 @@
 /* napagent.exe install / uninstall: the service, the COM registration that lets activation
- * start it, qagent.dll (proxy/stubs and in-process classes) and the event log source.
+ * start it, qagent.dll (proxy/stubs and in-process classes), qutil.dll (the SoH helper classes)
+ * and the event log source.
  * Both are idempotent: installing twice updates, uninstalling twice finds nothing to remove. */
 #include "napagent.h"
 #include <stdio.h>
@@ -8,20 +9,28 @@
 
 static WCHAR exe_path[MAX_PATH];
 static WCHAR qagent_path[MAX_PATH];
+static WCHAR qutil_path[MAX_PATH];
+
+/* path = the file name beside napagent.exe. */
+static BOOL beside_exe(WCHAR *path, const WCHAR *name)
+{
+    WCHAR *slash;
+
+    wcscpy(path, exe_path);
+    slash = wcsrchr(path, '\\');
+    if (!slash || (size_t)(slash + 1 - path) + wcslen(name) >= MAX_PATH)
+        return FALSE;
+    wcscpy(slash + 1, name);
+    return TRUE;
+}
 
 static BOOL find_paths(void)
 {
     DWORD len = GetModuleFileNameW(NULL, exe_path, ARRAYSIZE(exe_path));
-    WCHAR *slash;
 
     if (!len || len == ARRAYSIZE(exe_path))
         return FALSE;
-    wcscpy(qagent_path, exe_path);
-    slash = wcsrchr(qagent_path, '\\');
-    if (!slash || (size_t)(slash + 1 - qagent_path) + wcslen(NAPAGENT_QAGENT_DLL) >= ARRAYSIZE(qagent_path))
-        return FALSE;
-    wcscpy(slash + 1, NAPAGENT_QAGENT_DLL);
-    return TRUE;
+    return beside_exe(qagent_path, NAPAGENT_QAGENT_DLL) && beside_exe(qutil_path, L"qutil.dll");
 }
 
 static void print_error(const WCHAR *step, DWORD err)
@@ -138,10 +147,10 @@ static void unregister_classes(void)
     RegDeleteKeyW(HKEY_CLASSES_ROOT, L"AppID\\napagent.exe");
 }
 
-/* Calls DllRegisterServer or DllUnregisterServer of qagent.dll, as regsvr32 would. */
-static DWORD call_qagent(const char *entry)
+/* Calls DllRegisterServer or DllUnregisterServer of a DLL, as regsvr32 would. */
+static DWORD call_dll(const WCHAR *path, const char *entry)
 {
-    HMODULE module = LoadLibraryW(qagent_path);
+    HMODULE module = LoadLibraryW(path);
     HRESULT (WINAPI *fn)(void);
     HRESULT hr;
 
@@ -217,6 +226,11 @@ int install_service(void)
         fwprintf(stderr, L"napagent: %ls is missing: install needs qagent.dll beside napagent.exe\n", qagent_path);
         return EXIT_STEP_FAILED;
     }
+    if (GetFileAttributesW(qutil_path) == INVALID_FILE_ATTRIBUTES)
+    {
+        fwprintf(stderr, L"napagent: %ls is missing: install needs qutil.dll beside napagent.exe\n", qutil_path);
+        return EXIT_STEP_FAILED;
+    }
     if ((err = create_service()))
     {
         print_error(L"creating the napagent service", err);
@@ -229,12 +243,18 @@ int install_service(void)
         return EXIT_STEP_FAILED;
     }
     wprintf(L"registered the COM classes (activation starts the service)\n");
-    if ((err = call_qagent("DllRegisterServer")))
+    if ((err = call_dll(qagent_path, "DllRegisterServer")))
     {
         print_error(L"registering qagent.dll", err);
         return EXIT_STEP_FAILED;
     }
     wprintf(L"registered %ls (proxy/stubs and in-process classes)\n", qagent_path);
+    if ((err = call_dll(qutil_path, "DllRegisterServer")))
+    {
+        print_error(L"registering qutil.dll", err);
+        return EXIT_STEP_FAILED;
+    }
+    wprintf(L"registered %ls (SoH constructor and processor)\n", qutil_path);
     if ((err = register_event_source()))
     {
         print_error(L"registering the event log source", err);
@@ -261,10 +281,14 @@ int uninstall_service(void)
     }
     wprintf(was_installed ? L"removed service 'napagent'\n" : L"service 'napagent' was not installed\n");
     /* qagent.dll may already be gone; its keys are removed below only through it. */
-    if (GetFileAttributesW(qagent_path) != INVALID_FILE_ATTRIBUTES && (err = call_qagent("DllUnregisterServer")))
+    if (GetFileAttributesW(qagent_path) != INVALID_FILE_ATTRIBUTES && (err = call_dll(qagent_path, "DllUnregisterServer")))
         print_error(L"unregistering qagent.dll", err);
     else
         wprintf(L"unregistered %ls\n", qagent_path);
+    if (GetFileAttributesW(qutil_path) != INVALID_FILE_ATTRIBUTES && (err = call_dll(qutil_path, "DllUnregisterServer")))
+        print_error(L"unregistering qutil.dll", err);
+    else
+        wprintf(L"unregistered %ls\n", qutil_path);
     unregister_classes();
     wprintf(L"removed the COM class registration\n");
     RegDeleteKeyW(HKEY_LOCAL_MACHINE, EVENTLOG_KEY);

@@ -110,7 +110,10 @@ enum soh_error soh_attributes_validate(const struct soh_attribute *attributes, s
         if (e != SOH_OK)
             return e;
         has_result |= attributes[i].type == SOH_ATTR_COMPLIANCE_RESULT_CODES
+                   || attributes[i].type == SOH_ATTR_ERROR_CODES
                    || attributes[i].type == SOH_ATTR_FAILURE_CATEGORY;
     }
-    return has_result ? SOH_OK : SOH_E_NO_RESULT;
+    /* A verdict is what a response is for. Requests need none: the SDK's sample SHA sends only
+     * its vendor-specific data, and the sample SHV reads it with INapSoHProcessor. */
+    return has_result || is_request ? SOH_OK : SOH_E_NO_RESULT;
 }

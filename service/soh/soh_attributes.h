@@ -68,9 +68,9 @@ enum soh_error soh_attributes_decode(const uint8_t *data, size_t size, struct so
 enum soh_error soh_attributes_check_structure(const struct soh_attribute *attributes, size_t count,
                                               int is_request, uint32_t *sha_id);
 
-/* INapSoHConstructor::Validate: the structure above, plus ComplianceResultCodes or
- * FailureCategory present (NO_RESULT), plus every attribute of a known type decodes as that type
- * (BAD_ATTRIBUTE_SIZE / BAD_ATTRIBUTE_VALUE, see soh_value_decode). */
+/* INapSoHConstructor::Validate: the structure above, plus every attribute of a known type decodes
+ * as that type (BAD_ATTRIBUTE_SIZE / BAD_ATTRIBUTE_VALUE, see soh_value_decode), plus, in a
+ * response, a ComplianceResultCodes, ErrorCodes or FailureCategory attribute (NO_RESULT). */
 enum soh_error soh_attributes_validate(const struct soh_attribute *attributes, size_t count,
                                        int is_request);
 

@@ -34,7 +34,7 @@ enum soh_error {
     SOH_E_DUPLICATE_SHA,           /* two reports with the same SystemHealthId */
     SOH_E_DUPLICATE_FIXUP_SERVERS, /* a response SoH with two IPv4 (or two IPv6) server lists */
     SOH_E_EMPTY_SOH,               /* an SoH without a single attribute */
-    SOH_E_NO_RESULT,               /* neither ComplianceResultCodes nor FailureCategory */
+    SOH_E_NO_RESULT,               /* a response SoH without result codes or FailureCategory */
     SOH_E_BAD_ATTRIBUTE_SIZE,      /* a typed attribute whose length its type does not allow */
     SOH_E_BAD_ATTRIBUTE_VALUE,     /* a typed attribute whose value is out of its range */
     /* The MS type-value items of the SSoH / SSoHR */

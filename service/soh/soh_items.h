@@ -1,5 +1,5 @@
 /* The NAP system's own SoH (SSoH, in requests) and SoH response (SSoHR): Microsoft's
- * type-value items inside the SSoH's vendor-specific attribute (vendor 311), nap-research §11.4.
+ * type-value items inside the SSoH's vendor-specific attribute (vendor 311; table in docs/soh.md).
  * They are not TLVs: a 1-byte type, then a fixed-size value or a 2-byte length and the bytes.
  * Since an unknown type's size cannot be known, an unknown item ends the decoding (UNKNOWN_ITEM).
  *

@@ -22,6 +22,7 @@ static enum soh_error check_shas(const struct soh_outgoing *msg, int is_request)
                                                           msg->shas[i].count, is_request, &ids[i]);
         if (e != SOH_OK)
             return e;
+        /* A report under the NAP system's own id would read as a second SSoH. */
         if (ids[i] == SOH_NAP_SYSTEM_ID)
             return SOH_E_DUPLICATE_SHA;
         for (size_t j = 0; j < i; ++j)
@@ -40,6 +41,8 @@ static enum soh_error put_head(struct soh_writer *w, const struct soh_outgoing *
     enum soh_error e;
 
     items.is_request = is_request;
+    /* Servers that read only the SSoH (FreeRADIUS keeps MS-CorrelationId to echo it) find the
+     * correlation id there too; wpa_supplicant sends it in both places as well. */
     if (is_request)
         items.present |= SOH_ITEM_BIT(SOH_ITEM_CORRELATION_ID);
 

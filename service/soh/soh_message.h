@@ -17,7 +17,8 @@
  *                         went in); SOH_E_BUFFER_TOO_SMALL (→ NAP_E_MAXSIZE_TOO_SMALL) when the
  *                         header and the SSoH alone do not fit.
  *   soh_response_decode   ProcessSoHResponse: correlation id, the SSoHR's quarantine state and
- *                         installed SHVs, each SHA's part as bytes and as attribute views.
+ *                         installed SHVs, each SHA's part as bytes and as attribute views. Both
+ *                         items are optional on the wire: look at system.present.
  *   soh_stand_in_build    (soh_values.h) the SoH sent for an SHA that cannot answer.
  *   soh_attributes_validate (soh_attributes.h) an SHA's SoH before it is used.
  *   soh_error_result      (soh_error.h) any error as the nap_result to return.

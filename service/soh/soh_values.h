@@ -1,7 +1,7 @@
 /* Typed attribute values (SoHAttributeValue without COM) ⇄ their wire bytes, and the stand-in
  * SoH the agent sends for an SHA that cannot answer.
  *
- * Wire forms (all big-endian; [MS-SOH] TLV values, nap-research §3.5, §11.1):
+ * Wire forms (all big-endian; [MS-SOH] TLV values, the SoHAttributeValue arms; docs/soh.md):
  *   SystemHealthId              4 bytes
  *   ComplianceResultCodes,
  *   ErrorCodes                  count × 4-byte HRESULT, count 0..1000 (maxDwordCountPerSoHAttribute)

@@ -1,5 +1,5 @@
-/* Hand-derived [MS-SOH] test vectors shared by the SoH unit tests, the fuzz seed corpus and the
- * benchmark. Each byte is written down from the field tables (docs/soh.md, nap-research §11),
+/* Hand-derived [MS-SOH] test vectors shared by the SoH unit tests and the fuzz seed corpus.
+ * Each byte is written down from the field tables (docs/soh.md, "Wire layout"),
  * not produced by our encoder: the tests compare the encoder's output with these bytes. The
  * inputs that encode to them are built by vector_request_input / vector_response_input. */
 #ifndef NAPAGENT_TESTS_SOH_VECTORS_H

@@ -101,7 +101,13 @@ static void test_validate_rules(void)
     list[1] = (struct soh_attribute){ SOH_ATTR_FAILURE_CATEGORY, 1, category };
     expect_validate("SystemHealthId + FailureCategory", list, 2, 0, SOH_OK);
     expect_validate("no attribute", list, 0, 1, SOH_E_EMPTY_SOH);
-    expect_validate("SystemHealthId only", list, 1, 1, SOH_E_NO_RESULT);
+    expect_validate("a response with SystemHealthId only", list, 1, 0, SOH_E_NO_RESULT);
+    expect_validate("a request with SystemHealthId only", list, 1, 1, SOH_OK);
+    list[1] = (struct soh_attribute){ SOH_ATTR_ERROR_CODES, 4, ok_code };
+    expect_validate("a response with ErrorCodes as its result", list, 2, 0, SOH_OK);
+    list[1] = (struct soh_attribute){ SOH_ATTR_VENDOR_SPECIFIC, 4, ok_code };
+    expect_validate("a request with vendor data only (the SDK sample SHA's)", list, 2, 1, SOH_OK);
+    expect_validate("a response with vendor data only", list, 2, 0, SOH_E_NO_RESULT);
 
     list[0] = result;
     list[1] = head;

@@ -446,7 +446,8 @@ static void test_ssoh_item_errors(void)
 {
     static const uint8_t unknown[] = { 0x03, 0x11, 0x09, 0x00 };
     static const uint8_t type_zero[] = { 0x03, 0x11, 0x00 };
-    static const uint8_t short_inventory[] = { 0x03, 0x11, 0x01, 0, 0, 0, 6, 0, 0, 0, 1, 0, 0, 0x1D, 0xB1, 0, 1, 0, 0, 0 };
+    static const uint8_t short_inventory[] = { 0x03, 0x11, 0x01, 0, 0, 0, 6, 0, 0, 0, 1,
+                                               0, 0, 0x1D, 0xB1, 0, 1, 0, 0, 0 };
     static const uint8_t short_name[] = { 0x03, 0x11, 0x05, 0x00, 0x05, 'P', 'C' };
     static const uint8_t twice[] = { 0x03, 0x11, 0x03, 0x11 };
     static const uint8_t odd_ids[] = { 0x03, 0x11, 0x04, 0x00, 0x03, 0, 1, 0x37 };
@@ -532,6 +533,59 @@ static void test_every_truncation_is_refused(void)
     ok(refused, "every prefix of the response vector (0..%zu bytes) is refused", sizeof(vector_response) - 1);
 }
 
+/* Cut short with both length fields patched to agree: the header no longer gives the cut away,
+ * the TLVs must. Only a cut at a TLV boundary after the SSoH leaves a well-formed message
+ * (decoding checks structure, not whether an SHA's SoH is complete): 141 (the SSoH alone), 149,
+ * 157, 169 (SHA A), 177, 182 and 190 (the whole). */
+static void test_consistent_truncations_are_refused_inside_tlvs(void)
+{
+    uint8_t copy[sizeof(vector_request)];
+    int right = 1;
+
+    for (size_t len = SOH_HEADER_SIZE + SOH_MODE_HEADER_SIZE; len <= sizeof(vector_request); ++len) {
+        static const size_t boundaries[] = { 141, 149, 157, 169, 177, 182, 190 };
+        int boundary = 0;
+        enum soh_error e;
+
+        for (size_t b = 0; b < sizeof(boundaries) / sizeof(boundaries[0]); ++b)
+            boundary |= len == boundaries[b];
+        memcpy(copy, vector_request, len);
+        copy[2] = (uint8_t)((len - 4) >> 8);
+        copy[3] = (uint8_t)(len - 4);
+        copy[10] = (uint8_t)((len - 12) >> 8);
+        copy[11] = (uint8_t)(len - 12);
+        e = decode_copy(copy, len, 1);
+        if ((e == SOH_OK) != boundary) {
+            diag("cut at %zu: %s", len, soh_error_text(e));
+            right = 0;
+        }
+    }
+    ok(right, "cuts with agreeing lengths are refused except at the 7 TLV boundaries after the SSoH");
+    ok(decode_copy(vector_request, sizeof(vector_request), 1) == SOH_OK, "the whole vector still decodes");
+}
+
+static void test_response_may_carry_ms_correlation_id(void)
+{
+    struct vector_input in;
+    uint8_t buf[SOH_MAX_NETWORK_SIZE];
+    size_t size;
+    enum soh_error e;
+
+    vector_response_input(&in);
+    in.msg.system.present |= SOH_ITEM_BIT(SOH_ITEM_CORRELATION_ID);
+    e = soh_response_encode(&in.msg, buf, sizeof(buf), &size);
+    ok(e == SOH_OK && size == sizeof(vector_response) + 25,
+       "with MS-CorrelationId the response grows by 25 bytes, got %zu", size);
+    e = soh_response_decode(buf, size, &message);
+    ok(e == SOH_OK && (message.system.present & SOH_ITEM_BIT(SOH_ITEM_CORRELATION_ID))
+       && message.system.correlation_id.time_stamp == VECTOR_TIME_STAMP,
+       "and decodes with the item, got %s", soh_error_text(e));
+    buf[46 + 16 + 2 + 1] ^= 0xFF;   /* headers, SSoH TLV heads, Packet-Info, the item's type: its GUID */
+    e = soh_response_decode(buf, size, &message);
+    ok(e == SOH_E_CORRELATION_MISMATCH, "a response whose item disagrees with its sub-header: got %s",
+       soh_error_text(e));
+}
+
 /* Every single-byte change, decoded from an exact-size copy: ASan watches the reads, and every
  * answer must be SOH_OK or one of the documented errors. */
 static void test_every_byte_mutation_is_decoded_safely(void)
@@ -584,6 +638,8 @@ int main(void)
     test_tlv_and_report_errors();
     test_ssoh_item_errors();
     test_every_truncation_is_refused();
+    test_consistent_truncations_are_refused_inside_tlvs();
+    test_response_may_carry_ms_correlation_id();
     test_every_byte_mutation_is_decoded_safely();
     test_every_error_has_its_own_text_and_maps_to_invalid_packet();
     return tap_done();

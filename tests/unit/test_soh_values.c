@@ -115,7 +115,8 @@ static void test_octet_strings(void)
 static void test_fixup_servers(void)
 {
     static const uint8_t v4[] = { 10, 0, 0, 1, 192, 168, 1, 1 };
-    static const uint8_t v6[32] = { 0xFE, 0x80, [15] = 1, [16] = 0x20, [17] = 0x01, [18] = 0x0D, [19] = 0xB8, [31] = 2 };
+    static const uint8_t v6[32] = { 0xFE, 0x80, [15] = 1,                              /* fe80::1 */
+                                    [16] = 0x20, [17] = 0x01, [18] = 0x0D, [19] = 0xB8, [31] = 2 };  /* 2001:db8::2 */
     union soh_value v = { .addresses = { 2, v4 } }, back;
 
     if (round_trip("Ipv4FixupServers", SOH_ATTR_IPV4_FIXUP_SERVERS, &v, v4, 8, &back))

@@ -15,6 +15,7 @@ IID_EC_BINDING='{92B93223-7487-42D9-9A91-5B8507720384}'
 IID_EC_CALLBACK='{F5A0B90A-83A1-4F76-BA3F-025418682814}'
 IID_DIAG='{0720E5B3-9AC8-47E5-90D1-86A4043ACC50}'
 PS_CLSID='{58F3ECAA-B68A-4C58-B81C-CCC631CB6D5B}'
+SOH_CLASSES=('{E8140D53-6535-46A5-B8A1-DA6C571DA9B9}' '{AA160628-8775-46E3-837C-F7A2AE66E2F5}')
 SVC='HKLM\System\CurrentControlSet\Services\napagent'
 EVT='HKLM\System\CurrentControlSet\Services\EventLog\Application\napagent'
 
@@ -38,6 +39,9 @@ check_installed() { # check_installed yes|no
     check "HKCR\\Interface\\$IID_EC_CALLBACK\\ProxyStubClsid32"
     check "HKCR\\Interface\\$IID_DIAG\\ProxyStubClsid32"
     check "HKCR\\CLSID\\$PS_CLSID\\InprocServer32"
+    for clsid in "${SOH_CLASSES[@]}"; do
+        check "HKCR\\CLSID\\$clsid\\InprocServer32" ThreadingModel
+    done
     check "$EVT" EventMessageFile
     check "$EVT" TypesSupported
 }
