@@ -11,6 +11,7 @@
 #include <napenforcementclient.h>
 #include <napmanagement.h>
 #include <napsystemhealthagent.h>
+#include <napprotocol.h>
 #include "../tap.h"
 #include "wine_test.h"
 #include "test_clients.h"
@@ -95,6 +96,130 @@ static void probe_request(INapSystemHealthAgentRequest *request)
     inside_cache_flag = INapSystemHealthAgentRequest_GetCacheSoHFlag(request, &inside_cache_value);
     INapSystemHealthAgentRequest_AddRef(request);
     kept_request = request;
+}
+
+/* ---- SoHs made with qutil.dll's INapSoHConstructor, as SHAs and SHVs make them ---- */
+
+static const char product[] = "qutil test product";
+static BYTE vendor_bytes[] = {0xde, 0xad, 0xbe, 0xef, 0x01};
+
+/* An SoH of id, built with the constructor: SystemHealthId (added by Initialize), then the
+ * attributes an SHA (request) or its SHV (response) would append. NULL if anything failed. */
+static SoH *construct(UINT32 id, BOOL request)
+{
+    INapSoHConstructor *constructor = NULL;
+    SoHAttributeValue value;
+    HRESULT codes[2] = {request ? S_OK : 0xC0FF0001, S_OK};
+    Ipv4Address servers[2] = {{{10, 0, 0, 1}}, {{10, 0, 0, 2}}};
+    SoH *soh = NULL;
+    HRESULT hr = CoCreateInstance(&CLSID_NapSoHConstructor, NULL, CLSCTX_INPROC_SERVER, &IID_INapSoHConstructor,
+                                  (void **)&constructor);
+
+    if (SUCCEEDED(hr))
+        hr = INapSoHConstructor_Initialize(constructor, id, request);
+    value.codesVal.count = request ? 1 : 2;
+    value.codesVal.results = codes;
+    if (SUCCEEDED(hr))
+        hr = INapSoHConstructor_AppendAttribute(constructor, sohAttributeTypeComplianceResultCodes, &value);
+    value.vendorSpecificVal.vendorId = 311;
+    value.vendorSpecificVal.size = sizeof(vendor_bytes);
+    value.vendorSpecificVal.vendorSpecificData = vendor_bytes;
+    if (SUCCEEDED(hr))
+        hr = INapSoHConstructor_AppendAttribute(constructor, sohAttributeTypeVendorSpecific, &value);
+    value.octetStringVal.size = sizeof(product) - 1;
+    value.octetStringVal.data = (BYTE *)product;
+    if (SUCCEEDED(hr) && request)
+        hr = INapSoHConstructor_AppendAttribute(constructor, sohAttributeTypeProductName, &value);
+    value.v4AddressesVal.count = 2;
+    value.v4AddressesVal.addresses = servers;
+    if (SUCCEEDED(hr) && !request)
+        hr = INapSoHConstructor_AppendAttribute(constructor, sohAttributeTypeIpv4FixupServers, &value);
+    if (SUCCEEDED(hr))
+        hr = INapSoHConstructor_GetSoH(constructor, &soh);
+    if (constructor)
+        INapSoHConstructor_Release(constructor);
+    if (FAILED(hr))
+        diag("INapSoHConstructor: %#lx", hr);
+    return SUCCEEDED(hr) ? soh : NULL;
+}
+
+static SoH *construct_request(void)
+{
+    return construct(SHA_ID, TRUE);
+}
+
+/* Same attributes, same order, same bytes. */
+static BOOL same_attributes(const SoHAttribute *a, UINT16 a_count, const struct soh_attribute *b, UINT16 b_count)
+{
+    if (a_count != b_count)
+        return FALSE;
+    for (UINT16 i = 0; i < a_count; ++i)
+        if (a[i].type != b[i].type || a[i].size != b[i].size || memcmp(a[i].value, b[i].value, a[i].size))
+            return FALSE;
+    return TRUE;
+}
+
+/* #5's acceptance, across processes: the SHA builds its SoH with INapSoHConstructor, the EC finds
+ * it in the network request at its place; a response built with the constructor reaches the SHA's
+ * ProcessSoHResponse intact. */
+static void test_constructed_sohs(INapSystemHealthAgentBinding2 *sha, INapEnforcementClientBinding *ec,
+                                  INapEnforcementClientConnection *connection)
+{
+    static struct soh_attribute views[SOH_MAX_ATTRIBUTE_COUNT];
+    static struct soh_sha_soh part;
+    SoH *expected = construct(SHA_ID, TRUE), *answer = construct(SHA_ID, FALSE);
+    const struct soh_report *report;
+    BYTE bytes[maxNetworkSoHSize];
+    NetworkSoH response = {0, bytes};
+    struct soh_outgoing msg;
+    CorrelationId id;
+    size_t size = 0;
+    LONG responses;
+    BOOL hint, same;
+    HRESULT hr;
+
+    ok(expected && answer, "INapSoHConstructor builds the SHA's SoH and its SHV's answer");
+    if (!expected || !answer)
+        return;
+    sha_make_soh = construct_request;
+    INapSystemHealthAgentBinding2_NotifySoHChange(sha);
+    ok(wait_ec_notification(5000) >= 0, "the constructed SoH is a change for the EC");
+    INapEnforcementClientBinding_GetSoHRequest(ec, connection, &hint);
+    report = request_report(connection, &id);
+    same = report && same_attributes(expected->attributes, expected->count, report->attributes, report->count);
+    ok(same, "the request carries the constructed SoH as the SHA's report, attribute for attribute: %u attributes",
+       report ? report->count : 0);
+    sha_make_soh = NULL;
+
+    /* The server's answer: its SSoHR, and as the SHA's part the SoH the SHV constructed. */
+    for (UINT16 i = 0; i < answer->count; ++i)
+        views[i] = (struct soh_attribute){answer->attributes[i].type, answer->attributes[i].size,
+                                          answer->attributes[i].value};
+    part.attributes = views;
+    part.count = answer->count;
+    memset(&msg, 0, sizeof(msg));
+    msg.shas = &part;
+    msg.sha_count = 1;
+    memcpy(msg.system.correlation_id.conn_id, &id.connId, 16);
+    msg.system.correlation_id.time_stamp = (UINT64)id.timeStamp.dwHighDateTime << 32 | id.timeStamp.dwLowDateTime;
+    msg.system.present = SOH_ITEM_BIT(SOH_ITEM_QUARANTINE_STATE);
+    msg.system.quarantine.isolation_state = isolationStateInProbation;
+    msg.system.quarantine.probation_end = 0x01de000000000000ull;
+    ok(soh_response_encode(&msg, bytes, sizeof(bytes), &size) == SOH_OK, "the response is encoded: %zu bytes", size);
+    response.size = (UINT16)size;
+    responses = sha_responses;
+    hr = INapEnforcementClientConnection_SetSoHResponse(connection, &response);
+    if (SUCCEEDED(hr))
+        hr = INapEnforcementClientBinding_ProcessSoHResponse(ec, connection);
+    ok(hr == S_OK, "ProcessSoHResponse of the constructed answer: got %#lx", hr);
+    same = wait_sha_count(&sha_responses, responses + 1, 5000) && sha_last_response_count == answer->count;
+    for (UINT16 i = 0; same && i < answer->count; ++i)
+        same = sha_last_response[i].type == answer->attributes[i].type
+               && sha_last_response[i].size == answer->attributes[i].size
+               && !memcmp(sha_last_response[i].value, answer->attributes[i].value, answer->attributes[i].size);
+    ok(same, "the SHA's ProcessSoHResponse got the constructed answer intact: %u attributes", sha_last_response_count);
+    sha_free_soh(expected);
+    sha_free_soh(answer);
 }
 
 int main(void)
@@ -308,7 +433,9 @@ int main(void)
        "after FlushCache, a bound SHA not asked since: ClientCommunication / NAP_E_NO_CACHED_SOH, got %#x", error);
     sha_cache_soh = FALSE;
 
-    /* The restricted connection goes down: not restricted again, and the SHA hears of it. */
+    test_constructed_sohs(sha, ec, connection);
+
+    /* The connection goes down: not restricted again, and the SHA hears of it. */
     before = sha_isolation_notices;
     hr = INapEnforcementClientBinding_NotifyConnectionStateDown(ec, connection);
     ok(hr == S_OK, "NotifyConnectionStateDown: got %#lx", hr);

@@ -67,6 +67,12 @@ static BOOL sha_compare_equal;
 static LONG sha_compares;
 /* Called inside GetSoHRequest before the SHA sets its SoH, if set: tests of the request object. */
 static void (*sha_inside_get_soh)(INapSystemHealthAgentRequest *request);
+/* If set, makes the SoH the SHA gives (instead of its own id + version); the SHA frees it with
+ * sha_free_soh once set. */
+static SoH *(*sha_make_soh)(void);
+/* The last SoH response the SHA got, kept whole (attribute values up to 64 bytes). */
+static SoHAttribute sha_last_response[16];
+static BYTE sha_last_response_values[16][64];
 
 static HRESULT WINAPI sha_callback_QueryInterface(INapSystemHealthAgentCallback *iface, REFIID riid, void **out)
 {
@@ -84,6 +90,16 @@ static void sha_called(LONG *counter)
     InterlockedIncrement(counter);
     if (sha_event)
         SetEvent(sha_event);
+}
+
+/* FreeSoH's job, for the tests that do not load qutil.dll: every value, the array, the SoH. */
+static void sha_free_soh(SoH *soh)
+{
+    for (UINT16 i = 0; soh && i < soh->count; ++i)
+        CoTaskMemFree(soh->attributes[i].value);
+    if (soh)
+        CoTaskMemFree(soh->attributes);
+    CoTaskMemFree(soh);
 }
 
 static HRESULT WINAPI sha_callback_GetSoHRequest(INapSystemHealthAgentCallback *iface,
@@ -105,7 +121,15 @@ static HRESULT WINAPI sha_callback_GetSoHRequest(INapSystemHealthAgentCallback *
     }
     if (sha_inside_get_soh)
         sha_inside_get_soh(request);
-    if (SUCCEEDED(answer))
+    if (SUCCEEDED(answer) && sha_make_soh)
+    {
+        SoH *made = sha_make_soh();
+
+        if (made)
+            INapSystemHealthAgentRequest_SetSoHRequest(request, made, sha_cache_soh);
+        sha_free_soh(made);
+    }
+    else if (SUCCEEDED(answer))
         INapSystemHealthAgentRequest_SetSoHRequest(request, &soh, sha_cache_soh);
     sha_called(&sha_soh_requests);
     return answer;
@@ -124,10 +148,14 @@ static HRESULT WINAPI sha_callback_ProcessSoHResponse(INapSystemHealthAgentCallb
         sha_last_response_count = response->count;
         if (response->count && response->attributes[0].size == 4)
             memcpy(sha_last_response_first, response->attributes[0].value, 4);
-        for (UINT16 i = 0; i < response->count; ++i)
-            CoTaskMemFree(response->attributes[i].value);
-        CoTaskMemFree(response->attributes);
-        CoTaskMemFree(response);
+        for (UINT16 i = 0; i < response->count && i < ARRAYSIZE(sha_last_response); ++i)
+        {
+            sha_last_response[i] = response->attributes[i];
+            sha_last_response[i].value = sha_last_response_values[i];
+            memcpy(sha_last_response_values[i], response->attributes[i].value,
+                   min(response->attributes[i].size, sizeof(sha_last_response_values[i])));
+        }
+        sha_free_soh(response);
     }
     sha_called(&sha_responses);
     return S_OK;
