@@ -1,7 +1,8 @@
 /* INapSystemHealthAgentRequest (see sha_request.h). Rules where the documentation is silent
  * (choices, docs/architecture.md):
  * - SetSoHRequest checks the SoH like INapSoHConstructor::Validate checks structure (1..100
- *   attributes, each at most 4000 bytes, SystemHealthId first and only once) and that its
+ *   attributes, each at most 4000 bytes, SystemHealthId first and only once, at most 4000 bytes
+ *   in all: more could never go out in a network SoH) and that its
  *   SystemHealthId is the calling SHA's own: E_INVALIDARG otherwise, since an SoH under another
  *   SHA's id would speak for that SHA. A second SetSoHRequest replaces the first.
  * - GetSoHRequest: what the SHA set in this call, else the SoH the agent held for it, else

@@ -28,6 +28,9 @@ HRESULT soh_marshal_pack(const SoH *soh, BOOL is_request, UINT32 expected_id, ui
     if (soh_attributes_check_structure(views, soh->count, is_request, &id) != SOH_OK || id != expected_id)
         return E_INVALIDARG;
     length = soh_attributes_wire_size(views, soh->count);
+    /* More than a whole network SoH can carry would never reach a server. */
+    if (length > SOH_MAX_NETWORK_SIZE)
+        return E_INVALIDARG;
     if (!(bytes = malloc(length)))
         return E_OUTOFMEMORY;
     writer = soh_writer_make(bytes, length);

@@ -10,8 +10,8 @@
 
 /* A caller's SoH, checked and packed (malloc'd). E_POINTER for NULL pointers inside, E_INVALIDARG
  * for an SoH without the structure every SoH must have (the codec's structure check: 1..100
- * attributes of at most 4000 bytes, SystemHealthId first and only once) or whose SystemHealthId
- * is not expected_id. */
+ * attributes of at most 4000 bytes, SystemHealthId first and only once), that takes more than a
+ * network SoH's 4000 bytes on the wire, or whose SystemHealthId is not expected_id. */
 HRESULT soh_marshal_pack(const SoH *soh, BOOL is_request, UINT32 expected_id, uint8_t **wire, size_t *size);
 /* A new CoTaskMemAlloc'd SoH (every attribute value its own block, as FreeSoH frees) from wire
  * bytes; NAP_E_INVALID_PACKET when they are not a TLV list. */

@@ -255,7 +255,7 @@ struct agent_soh_request_params {
 /* GetSoHRequest on one of the agent's connections: builds the network SoH request from every
  * registered SHA's SoH (the one it gave, else the cached one, else the documented stand-in) into
  * *request (malloc'd, *size bytes), and the EC's pending change counts as taken. SHAs that do
- * not fit in max_size are left out (AGENT_EVENT_SOH_REQUEST_TRIMMED); MAXSIZE_TOO_SMALL when not
+ * not fit in max_size are left out, each (AGENT_EVENT_SOH_REQUEST_TRIMMED); MAXSIZE_TOO_SMALL when not
  * even the agent's own part fits. A request still outstanding on the connection is reported
  * orphaned to the SHAs. *retrigger_hint: the SHAs' SoHs in it differ from the last request built
  * for this connection (or it is the first), or the connection's probation has ended by

@@ -255,8 +255,7 @@ void connection_table_system(struct agent *a, struct agent_isolation *out, int *
 void connection_table_recompute(struct agent *a);
 
 /* soh_exchange.c */
-nap_result soh_exchange_build_request(struct agent *a, struct bound_client *ec,
-                                      struct connection_state *c,
+nap_result soh_exchange_build_request(struct agent *a, struct connection_state *c,
                                       const struct agent_soh_request_params *params,
                                       uint8_t **request, size_t *size, int *retrigger_hint);
 nap_result soh_exchange_process_response(struct agent *a, struct bound_client *ec,

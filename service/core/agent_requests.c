@@ -99,7 +99,7 @@ static nap_result build_soh_request(struct agent *a, struct agent_request *r)
 
     if (nap_failed(result))
         return result;
-    result = soh_exchange_build_request(a, bc, c, r->soh_params, r->bytes_out, r->byte_count_out,
+    result = soh_exchange_build_request(a, c, r->soh_params, r->bytes_out, r->byte_count_out,
                                         r->flag_out);
     if (nap_failed(result))
         return result;

@@ -10,7 +10,8 @@
  *   NAP_E_NO_CACHED_SOH (a choice: the agent does not call an SHA the documentation says is not
  *   asked before its first NotifySoHChange);
  * - registered but not bound: the documented stand-in, ClientComponent with NAP_E_NOT_INITIALIZED.
- * SHAs after the first that does not fit the connection's max size are left out, each reported. */
+ * An SHA whose SoH does not fit the connection's max size (with the ones before it) is left out
+ * and reported; the ones after it still go in if they fit. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,6 +135,27 @@ static uint64_t fnv1a(uint64_t h, const uint8_t *bytes, size_t n)
     return h;
 }
 
+/* Takes SHA `i` out of the request (and out of the system-generated list if it is there). */
+static void leave_out(struct request_parts *p, struct soh_outgoing *msg, uint16_t i)
+{
+    uint32_t id = p->ids[i];
+    uint16_t rest = (uint16_t)(msg->sha_count - i - 1);
+
+    memmove(&p->shas[i], &p->shas[i + 1], rest * sizeof(p->shas[0]));
+    memmove(&p->ids[i], &p->ids[i + 1], rest * sizeof(p->ids[0]));
+    --msg->sha_count;
+    for (uint16_t k = 0; k < p->generated_count; ++k)
+        if (p->generated_ids[k] == id) {
+            memmove(&p->generated_ids[k], &p->generated_ids[k + 1],
+                    (p->generated_count - k - 1) * sizeof(p->generated_ids[0]));
+            --p->generated_count;
+            msg->system.system_generated_ids.count = p->generated_count;
+            if (!p->generated_count)
+                msg->system.present &= ~SOH_ITEM_BIT(SOH_ITEM_SYSTEM_GENERATED_IDS);
+            break;
+        }
+}
+
 /* What the SHAs said in the request, hashed: the correlation id and time change with every
  * request, so retriggerHint compares only this. */
 static uint64_t content_hash(const struct soh_outgoing *msg, uint16_t included)
@@ -150,8 +172,7 @@ static uint64_t content_hash(const struct soh_outgoing *msg, uint16_t included)
     return h;
 }
 
-nap_result soh_exchange_build_request(struct agent *a, struct bound_client *ec,
-                                      struct connection_state *c,
+nap_result soh_exchange_build_request(struct agent *a, struct connection_state *c,
                                       const struct agent_soh_request_params *params,
                                       uint8_t **request, size_t *size, int *retrigger_hint)
 {
@@ -170,21 +191,25 @@ nap_result soh_exchange_build_request(struct agent *a, struct bound_client *ec,
     msg.sha_count = collect(a, p);
     msg.shas = p->shas;
     describe_system(params, c, p, &msg.system);
-    e = soh_request_encode(&msg, p->buffer, params->max_size, &length, &included);
+    /* The codec stops at the first SHA that does not fit; leave that one out and try the rest,
+     * so that one oversized SoH does not take the SHAs after it along. */
+    while ((e = soh_request_encode(&msg, p->buffer, params->max_size, &length, &included)) == SOH_OK
+           && included < msg.sha_count) {
+        agent_emit(a, AGENT_EVENT_SOH_REQUEST_TRIMMED, NAP_COMPONENT_SYSTEM_HEALTH_AGENT,
+                   p->ids[included], 0, params->max_size, NAP_RESULT_MAXSIZE_TOO_SMALL);
+        leave_out(p, &msg, included);
+    }
     if (e != SOH_OK) {
         free(p);
         return e == SOH_E_BUFFER_TOO_SMALL ? NAP_RESULT_MAXSIZE_TOO_SMALL : soh_error_result(e);
     }
-    for (uint16_t i = included; i < msg.sha_count; ++i)
-        agent_emit(a, AGENT_EVENT_SOH_REQUEST_TRIMMED, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, p->ids[i],
-                   0, params->max_size, NAP_RESULT_MAXSIZE_TOO_SMALL);
     if (!(*request = malloc(length))) {
         free(p);
         return NAP_RESULT_OUT_OF_MEMORY;
     }
     memcpy(*request, p->buffer, length);
     *size = length;
-    hash = content_hash(&msg, included);
+    hash = content_hash(&msg, msg.sha_count);
     free(p);
 
     expired = c->decided && c->state == ISOLATION_IN_PROBATION && c->probation_end
@@ -196,7 +221,6 @@ nap_result soh_exchange_build_request(struct agent *a, struct bound_client *ec,
         sha_dispatch_orphaned(a, &c->outstanding_id);
     c->outstanding = 1;
     c->outstanding_id = params->correlation;
-    (void)ec;
     return NAP_RESULT_OK;
 }
 

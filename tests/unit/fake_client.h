@@ -45,6 +45,7 @@ struct fake_client {
     uint32_t soh_version;              /* goes into its SoH: a new one each GetSoHRequest ... */
     int same_soh;                      /* ... unless set */
     int cache_soh;                     /* cacheSohForLaterUse */
+    uint16_t padding;                  /* bytes of vendor-specific data added to its SoH */
     size_t held_size;                  /* what the agent pre-loaded the last request with */
     unsigned soh_requests;
     unsigned responses;
@@ -261,17 +262,20 @@ static inline nap_result fake_sha_get_soh_request(void *context, void *client,
     uv_mutex_unlock(&f->lock);
     if (nap_failed(result = fake_sha_call(f, &f->soh_requests)))
         return result;
-    if (!(answer->soh = malloc(FAKE_SOH_SIZE)))
+    /* A padded SoH: the vendor-specific attribute grows by `padding` bytes of zeros. */
+    if (!(answer->soh = calloc(1, FAKE_SOH_SIZE + f->padding)))
         return NAP_RESULT_OUT_OF_MEMORY;
     uv_mutex_lock(&f->lock);
     if (!f->same_soh)
         ++f->soh_version;
     fake_sha_soh(f->sha_id, f->soh_version, answer->soh);
+    answer->soh[10] = (uint8_t)((8 + f->padding) >> 8);
+    answer->soh[11] = (uint8_t)(8 + f->padding);
+    answer->size = FAKE_SOH_SIZE + f->padding;
     answer->cache = f->cache_soh;
     uv_mutex_unlock(&f->lock);
-    answer->size = FAKE_SOH_SIZE;
-    answer->changed = !held_size || held_size != FAKE_SOH_SIZE
-                      || memcmp(held, answer->soh, FAKE_SOH_SIZE) != 0;
+    answer->changed = !held_size || held_size != answer->size
+                      || memcmp(held, answer->soh, answer->size) != 0;
     return NAP_RESULT_OK;
 }
 

@@ -344,14 +344,16 @@ static void test_request_trims_shas_that_do_not_fit(void)
     ok(res == NAP_RESULT_OK && m->report_count == 4, "expected 4 reports in a full-size request, got %#x / %u",
        (unsigned)res, m->report_count);
     free(raw);
-    /* Each stand-in takes the same room: leave space for two. */
-    p.max_size = full - 2 * (size_t)m->reports[3].size - 1;
+    /* Each stand-in takes the same room, plus 4 bytes for its id in the system-generated list: a
+     * size with room for exactly two leaves the last two out, ids and all. */
+    p.max_size = full - 2 * ((size_t)m->reports[3].size + 4);
     res = build(e, 5, &p, m, &raw, &size, &hint);
-    ok(res == NAP_RESULT_OK && m->report_count == 1 && size <= p.max_size,
-       "expected one report within %zu bytes, got %#x / %u reports / %zu bytes", p.max_size, (unsigned)res,
+    ok(res == NAP_RESULT_OK && m->report_count == 2 && size <= p.max_size,
+       "expected two reports within %zu bytes, got %#x / %u reports / %zu bytes", p.max_size, (unsigned)res,
        m->report_count, size);
-    ok(events_of(&h.events, AGENT_EVENT_SOH_REQUEST_TRIMMED, 0) == 3,
-       "expected 3 SHAs reported left out, got %u", events_of(&h.events, AGENT_EVENT_SOH_REQUEST_TRIMMED, 0));
+    ok(events_of(&h.events, AGENT_EVENT_SOH_REQUEST_TRIMMED, 0) == 2 && m->system.system_generated_ids.count == 2,
+       "expected 2 SHAs reported left out and 2 ids listed, got %u / %u",
+       events_of(&h.events, AGENT_EVENT_SOH_REQUEST_TRIMMED, 0), m->system.system_generated_ids.count);
     free(raw);
     p.max_size = 20;
     res = agent_ec_build_soh_request(e, 5, &p, &raw, &size, &hint);
@@ -359,6 +361,48 @@ static void test_request_trims_shas_that_do_not_fit(void)
        "expected MAXSIZE_TOO_SMALL when not even the SSoH fits, got %#x", (unsigned)res);
     agent_binding_destroy(e);
     harness_teardown(&h);
+    fake_client_free(&ec);
+    free(m);
+}
+
+static void test_an_oversized_soh_does_not_take_the_others_along(void)
+{
+    struct harness h;
+    struct fake_client big, small, ec;
+    struct agent_binding *sb, *ss, *e;
+    struct soh_message *m = malloc(sizeof(*m));
+    struct agent_soh_request_params p = params_for(2, 1000);
+    struct agent_event ev;
+    uint8_t *raw = NULL;
+    size_t size = 0;
+    int hint;
+    nap_result res;
+
+    harness_setup(&h);
+    fake_client_init(&big, FAKE_ANSWER_OK);
+    fake_client_init(&small, FAKE_ANSWER_OK);
+    fake_client_init(&ec, FAKE_ANSWER_OK);
+    big.padding = 1500;   /* SHA A (lower id, first in the request) cannot fit in 1000 bytes */
+    sb = bind_sha(&h, SHA_A, &big);
+    ss = bind_sha(&h, SHA_B, &small);
+    e = harness_bind_ec(&h, 1, &ec);
+    agent_ec_connection_created(e, 1);
+    ok(sha_change(&h, sb) && sha_change(&h, ss), "expected both SHAs' changes to settle, got %s", "a timeout");
+    res = build(e, 1, &p, m, &raw, &size, &hint);
+    ok(res == NAP_RESULT_OK && m->report_count == 1 && m->reports[0].sha_id == SHA_B && size <= 1000,
+       "expected SHA B in, oversized SHA A left out, within 1000 bytes; got %#x, %u reports, %zu bytes",
+       (unsigned)res, m->report_count, size);
+    ev = last_event(&h.events, AGENT_EVENT_SOH_REQUEST_TRIMMED, 0);
+    ok(ev.component_id == SHA_A && events_of(&h.events, AGENT_EVENT_SOH_REQUEST_TRIMMED, 0) == 1,
+       "expected SHA A reported left out once, got id %#x, %u events", ev.component_id,
+       events_of(&h.events, AGENT_EVENT_SOH_REQUEST_TRIMMED, 0));
+    free(raw);
+    agent_binding_destroy(sb);
+    agent_binding_destroy(ss);
+    agent_binding_destroy(e);
+    harness_teardown(&h);
+    fake_client_free(&big);
+    fake_client_free(&small);
     fake_client_free(&ec);
     free(m);
 }
@@ -623,6 +667,7 @@ int main(void)
     test_changes_during_an_ask_fold_into_one_more_ask();
     test_request_holds_every_registered_sha_in_order();
     test_request_trims_shas_that_do_not_fit();
+    test_an_oversized_soh_does_not_take_the_others_along();
     test_response_reaches_shas_and_decides();
     test_unanswered_requests_are_orphaned();
     test_cache_outlives_the_binding_only_when_asked();

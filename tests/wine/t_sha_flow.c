@@ -58,7 +58,7 @@ static UINT8 report_category(const struct soh_report *r, UINT32 *error)
 }
 
 /* Results of the request-object probes made inside GetSoHRequest. */
-static HRESULT inside_null_set, inside_wrong_id, inside_empty, inside_response, inside_get_held;
+static HRESULT inside_null_set, inside_wrong_id, inside_empty, inside_oversized, inside_response, inside_get_held;
 static HRESULT inside_correlation, inside_string, inside_cache_flag;
 static BOOL inside_cache_value;
 static INapSystemHealthAgentRequest *kept_request;
@@ -77,6 +77,15 @@ static void probe_request(INapSystemHealthAgentRequest *request)
     inside_null_set = INapSystemHealthAgentRequest_SetSoHRequest(request, NULL, FALSE);
     inside_wrong_id = INapSystemHealthAgentRequest_SetSoHRequest(request, &wrong, FALSE);
     inside_empty = INapSystemHealthAgentRequest_SetSoHRequest(request, &empty, FALSE);
+    {
+        static BYTE big[maxSoHAttributeSize];
+        BYTE own_id[4] = {(BYTE)(SHA_ID >> 24), (BYTE)(SHA_ID >> 16), (BYTE)(SHA_ID >> 8), (BYTE)SHA_ID};
+        SoHAttribute attributes[3] = {{2, 4, own_id}, {7, maxSoHAttributeSize, big}, {7, 8, big}};
+        SoH oversized = {3, attributes};
+
+        big[3] = 0x37;
+        inside_oversized = INapSystemHealthAgentRequest_SetSoHRequest(request, &oversized, FALSE);
+    }
     inside_response = INapSystemHealthAgentRequest_GetSoHResponse(request, &response, &flags);
     inside_get_held = INapSystemHealthAgentRequest_GetSoHRequest(request, &held);
     if (held)
@@ -297,6 +306,8 @@ int main(void)
        inside_wrong_id);
     ok(inside_empty == E_INVALIDARG, "request SetSoHRequest of an empty SoH: expected E_INVALIDARG, got %#lx",
        inside_empty);
+    ok(inside_oversized == E_INVALIDARG, "request SetSoHRequest of an SoH larger than a network SoH (4020 bytes): "
+       "expected E_INVALIDARG, got %#lx", inside_oversized);
     ok(inside_response == NAP_E_MISSING_SOH, "request GetSoHResponse inside GetSoHRequest: expected "
        "NAP_E_MISSING_SOH, got %#lx", inside_response);
     ok(inside_get_held == NAP_E_NO_CACHED_SOH, "request GetSoHRequest with nothing held or set: expected "
