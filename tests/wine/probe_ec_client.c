@@ -1,6 +1,7 @@
 /* A misbehaving enforcement client for t_client_faults: binds ID, then on its first
  * NotifySoHChange either reports a failure and lives on ("fail", to be killed with a retry
- * pending) or never returns ("freeze"). Signals the named events it is given. */
+ * pending), never returns ("freeze") or dies inside the call ("die"). Signals the named events it
+ * is given. */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 #include <napenforcementclient.h>
 
 static INapEnforcementClientBinding *binding;
-static BOOL freeze;
+static BOOL freeze, die;
 static HANDLE reacted;
 
 static HRESULT WINAPI callback_QueryInterface(INapEnforcementClientCallback *iface, REFIID riid, void **out)
@@ -26,6 +27,11 @@ static ULONG WINAPI callback_Release(INapEnforcementClientCallback *iface) { (vo
 static HRESULT WINAPI callback_NotifySoHChange(INapEnforcementClientCallback *iface)
 {
     (void)iface;
+    if (die)
+    {
+        SetEvent(reacted);
+        ExitProcess(9);
+    }
     if (freeze)
     {
         SetEvent(reacted);
@@ -53,10 +59,11 @@ int main(int argc, char **argv)
 
     if (argc != 5)
     {
-        fprintf(stderr, "usage: probe_ec_client ID fail|freeze READY_EVENT REACTED_EVENT\n");
+        fprintf(stderr, "usage: probe_ec_client ID fail|freeze|die READY_EVENT REACTED_EVENT\n");
         return 2;
     }
     freeze = !strcmp(argv[2], "freeze");
+    die = !strcmp(argv[2], "die");
     ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[3]);
     reacted = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[4]);
     CoInitializeEx(NULL, COINIT_MULTITHREADED);

@@ -1,6 +1,8 @@
-/* Clients that die or freeze: an EC killed with a retry pending is dropped and its id can be
- * bound again within a few seconds; an EC frozen inside NotifySoHChange delays nobody else.
- * The misbehaving clients are separate processes (probe_ec_client.exe). */
+/* Clients that die or freeze: an EC killed with a retry pending, or dying inside NotifySoHChange,
+ * is dropped and its id can be bound again within a few seconds; an EC frozen inside
+ * NotifySoHChange delays nobody else; the same for an SHA dying or frozen inside the agent's
+ * GetSoHRequest. The misbehaving clients are separate processes (probe_ec_client.exe,
+ * probe_sha_client.exe). */
 #include <windows.h>
 #include <stdio.h>
 #include <napagentclasses.h>
@@ -15,7 +17,10 @@
 #define DEAD_ID 0x7C000001u
 #define FROZEN_ID 0x7C000002u
 #define GOOD_ID 0x7C000003u
+#define DYING_ID 0x7C000004u
 #define SHA_ID 0x7C000101u
+#define DYING_SHA_ID 0x7C000102u
+#define FROZEN_SHA_ID 0x7C000103u
 
 struct probe
 {
@@ -23,7 +28,7 @@ struct probe
     HANDLE ready, reacted;
 };
 
-static BOOL start_probe(struct probe *probe, UINT32 id, const char *mode)
+static BOOL start_probe(struct probe *probe, const char *program, UINT32 id, const char *mode)
 {
     char ready_name[64], reacted_name[64], command[400], exe[MAX_PATH], *slash;
     STARTUPINFOA startup;
@@ -36,7 +41,7 @@ static BOOL start_probe(struct probe *probe, UINT32 id, const char *mode)
     probe->reacted = CreateEventA(NULL, TRUE, FALSE, reacted_name);
     GetModuleFileNameA(NULL, exe, sizeof(exe));
     slash = strrchr(exe, '\\');
-    strcpy(slash ? slash + 1 : exe, "probe_ec_client.exe");
+    strcpy(slash ? slash + 1 : exe, program);
     sprintf(command, "\"%s\" %#x %s %s %s", exe, id, mode, ready_name, reacted_name);
     if (!CreateProcessA(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &probe->process))
         return FALSE;
@@ -84,7 +89,7 @@ static void test_dead_client(INapSystemHealthAgentBinding *sha, INapEnforcementC
     BOOL hint;
     HRESULT hr = E_FAIL;
 
-    ok(start_probe(&probe, DEAD_ID, "fail"), "the dying EC's process bound its id");
+    ok(start_probe(&probe, "probe_ec_client.exe", DEAD_ID, "fail"), "the dying EC's process bound its id");
     INapSystemHealthAgentBinding_NotifySoHChange(sha);
     ok(WaitForSingleObject(probe.reacted, 5000) == WAIT_OBJECT_0, "the dying EC got the change and reported a failure");
     ok(WaitForSingleObject(ec_notified, 5000) == WAIT_OBJECT_0, "the good EC got the same change");
@@ -119,7 +124,7 @@ static void test_frozen_client(INapSystemHealthAgentBinding *sha, INapEnforcemen
     BOOL hint;
     HRESULT hr;
 
-    ok(start_probe(&probe, FROZEN_ID, "freeze"), "the freezing EC's process bound its id");
+    ok(start_probe(&probe, "probe_ec_client.exe", FROZEN_ID, "freeze"), "the freezing EC's process bound its id");
     INapSystemHealthAgentBinding_NotifySoHChange(sha);
     ok(WaitForSingleObject(probe.reacted, 5000) == WAIT_OBJECT_0, "the freezing EC is stuck in NotifySoHChange");
     ok(WaitForSingleObject(ec_notified, 5000) == WAIT_OBJECT_0, "the good EC got the change");
@@ -137,6 +142,93 @@ static void test_frozen_client(INapSystemHealthAgentBinding *sha, INapEnforcemen
     hr = INapEnforcementClientBinding_GetSoHRequest(good, &own_connection, &hint);
     ok(hr == S_OK, "and applies it: got %#lx", hr);
     end_probe(&probe);
+}
+
+/* Binds kind's id on a fresh binding, retrying while the agent still holds the dead client's
+ * binding; returns how long that took (ms), or -1 if it never succeeded within 15 s. */
+static long rebind_delay(BOOL ec, UINT32 id)
+{
+    INapEnforcementClientBinding *ec_binding = NULL;
+    INapSystemHealthAgentBinding *sha_binding = NULL;
+    DWORD start = GetTickCount();
+    HRESULT hr;
+
+    if (ec)
+        ec_binding = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER,
+                                   &IID_INapEnforcementClientBinding);
+    else
+        sha_binding = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER,
+                                    &IID_INapSystemHealthAgentBinding);
+    if (!ec_binding && !sha_binding)
+        return -1;
+    do
+    {
+        hr = ec ? INapEnforcementClientBinding_Initialize(ec_binding, id, &ec_callback)
+                : INapSystemHealthAgentBinding_Initialize(sha_binding, id, &sha_callback);
+        if (hr == HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED))
+            Sleep(100);
+    } while (hr == HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) && GetTickCount() - start < 15000);
+    if (ec_binding)
+    {
+        INapEnforcementClientBinding_Uninitialize(ec_binding);
+        INapEnforcementClientBinding_Release(ec_binding);
+    }
+    if (sha_binding)
+    {
+        INapSystemHealthAgentBinding_Uninitialize(sha_binding);
+        INapSystemHealthAgentBinding_Release(sha_binding);
+    }
+    return hr == S_OK ? (long)(GetTickCount() - start) : -1;
+}
+
+/* An EC that dies inside NotifySoHChange: the call fails with a transport error at once. */
+static void test_client_dying_in_callback(INapSystemHealthAgentBinding *sha, INapEnforcementClientBinding *good)
+{
+    struct probe probe;
+    long delay;
+    BOOL hint;
+
+    ok(start_probe(&probe, "probe_ec_client.exe", DYING_ID, "die"), "the dying EC's process bound its id");
+    INapSystemHealthAgentBinding_NotifySoHChange(sha);
+    ok(WaitForSingleObject(probe.reacted, 5000) == WAIT_OBJECT_0, "the dying EC got the change");
+    ok(WaitForSingleObject(ec_notified, 5000) == WAIT_OBJECT_0, "the good EC got the same change");
+    ResetEvent(ec_notified);
+    INapEnforcementClientBinding_GetSoHRequest(good, &own_connection, &hint);
+    delay = rebind_delay(TRUE, DYING_ID);
+    diag("an EC that died inside NotifySoHChange: its id bindable again after %ld ms", delay);
+    ok(delay >= 0 && delay < 5000, "its id is bindable again within 5 s: %ld ms", delay);
+    end_probe(&probe);
+}
+
+/* SHAs dying or freezing inside the agent's GetSoHRequest. */
+static void test_sha_faults(INapSystemHealthAgentBinding *sha, INapEnforcementClientBinding *good)
+{
+    struct probe dying, frozen;
+    DWORD start, took;
+    long delay;
+    BOOL hint, arrived;
+
+    ok(start_probe(&dying, "probe_sha_client.exe", DYING_SHA_ID, "die"), "the dying SHA's process bound its id");
+    ok(WaitForSingleObject(dying.reacted, 5000) == WAIT_OBJECT_0, "the agent called the dying SHA's GetSoHRequest");
+    delay = rebind_delay(FALSE, DYING_SHA_ID);
+    diag("an SHA that died inside GetSoHRequest: its id bindable again after %ld ms", delay);
+    ok(delay >= 0 && delay < 5000, "the dead SHA's id is bindable again within 5 s: %ld ms", delay);
+    end_probe(&dying);
+
+    ok(start_probe(&frozen, "probe_sha_client.exe", FROZEN_SHA_ID, "freeze"), "the freezing SHA's process bound its id");
+    ok(WaitForSingleObject(frozen.reacted, 5000) == WAIT_OBJECT_0, "the freezing SHA is stuck in GetSoHRequest");
+    ResetEvent(ec_notified);
+    start = GetTickCount();
+    INapSystemHealthAgentBinding_NotifySoHChange(sha);
+    arrived = WaitForSingleObject(ec_notified, 2000) == WAIT_OBJECT_0;
+    took = GetTickCount() - start;
+    ok(arrived, "another SHA's change still reaches the good EC within 2 s (took %lu ms)", took);
+    ResetEvent(ec_notified);
+    INapEnforcementClientBinding_GetSoHRequest(good, &own_connection, &hint);
+    end_probe(&frozen);
+    delay = rebind_delay(FALSE, FROZEN_SHA_ID);
+    diag("an SHA killed while frozen in GetSoHRequest: its id bindable again after %ld ms", delay);
+    ok(delay >= 0 && delay < 5000, "the killed frozen SHA's id is bindable again within 5 s: %ld ms", delay);
 }
 
 int main(void)
@@ -172,12 +264,22 @@ int main(void)
 
     test_dead_client(sha, good);
     test_frozen_client(sha, good);
+    register_ec(management, diagnostics, DYING_ID);
+    test_client_dying_in_callback(sha, good);
+    fill_registration(&info, DYING_SHA_ID, sha_name, 0);
+    INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    fill_registration(&info, FROZEN_SHA_ID, sha_name, 0);
+    INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    test_sha_faults(sha, good);
 
     INapEnforcementClientBinding_Uninitialize(good);
     INapSystemHealthAgentBinding_Uninitialize(sha);
     unregister_ec(management, DEAD_ID);
     unregister_ec(management, FROZEN_ID);
     unregister_ec(management, GOOD_ID);
+    unregister_ec(management, DYING_ID);
+    INapClientManagement_UnregisterSystemHealthAgent(management, DYING_SHA_ID);
+    INapClientManagement_UnregisterSystemHealthAgent(management, FROZEN_SHA_ID);
     hr = INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
     ok(hr == S_OK, "unregister the SHA: got %#lx", hr);
     INapEnforcementClientBinding_Release(good);
