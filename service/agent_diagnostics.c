@@ -1,11 +1,24 @@
 /* INapAgentDiagnostics: napagent's private administration object (napctl, tests, benchmarks). */
 #include "core/agent.h" /* first: libuv wants winsock2.h before windows.h */
 #include "napagent.h"
+#include "agent_state.h"
+#include "counted_string.h"
+#include "parameters.h"
 #include <napagentdiag.h>
 
 /* The core's results are returned as they are. */
 _Static_assert(NAP_RESULT_ID_NOT_FOUND == NAP_E_ID_NOT_FOUND, "NAP_RESULT_ID_NOT_FOUND");
 _Static_assert(NAP_RESULT_SERVICE_NOT_RUNNING == NAP_E_SERVICE_NOT_RUNNING, "NAP_RESULT_SERVICE_NOT_RUNNING");
+_Static_assert(napAgentRetryInitialDelay == 1u << PARAMETER_RETRY_INITIAL_DELAY
+                   && napAgentRetryBackoffFactor == 1u << PARAMETER_RETRY_BACKOFF_FACTOR
+                   && napAgentRetryMaxDelay == 1u << PARAMETER_RETRY_MAX_DELAY
+                   && napAgentRetryJitter == 1u << PARAMETER_RETRY_JITTER
+                   && napAgentRetryWarningAttempts == 1u << PARAMETER_RETRY_WARNING_ATTEMPTS
+                   && napAgentRetryAll == (1u << PARAMETER_COUNT) - 1,
+               "SetRetryPolicy's field bits are the parameters' order");
+
+/* Two administrators setting different fields at once must not undo each other's change. */
+static SRWLOCK retry_policy_lock = SRWLOCK_INIT;
 
 struct agent_diagnostics
 {
@@ -67,12 +80,136 @@ static HRESULT WINAPI agent_diagnostics_SetEnforcementClientEnabled(INapAgentDia
     return result;
 }
 
+static HRESULT WINAPI agent_diagnostics_GetState(INapAgentDiagnostics *iface, NapAgentState **state)
+{
+    (void)iface;
+    if (!state)
+        return E_POINTER;
+    return agent_state_get(agent_host_core(), state);
+}
+
+static void free_parameters(NapAgentParameter *parameters, UINT32 count)
+{
+    for (UINT32 i = 0; i < count; i++)
+    {
+        counted_clear(&parameters[i].name);
+        counted_clear(&parameters[i].problem);
+    }
+    CoTaskMemFree(parameters);
+}
+
+/* The registry as it is now beside the policy in effect: they differ after an edit that waits
+ * for the next start, and for invalid values. */
+static HRESULT WINAPI agent_diagnostics_GetConfiguration(INapAgentDiagnostics *iface, UINT32 *count,
+                                                         NapAgentParameter **parameters)
+{
+    struct parameter_reading readings[PARAMETER_COUNT];
+    struct agent_snapshot snapshot;
+    NapAgentParameter *out;
+    nap_result result;
+    HRESULT hr = S_OK;
+
+    (void)iface;
+    if (!count || !parameters)
+        return E_POINTER;
+    *count = 0;
+    *parameters = NULL;
+    result = agent_snapshot(agent_host_core(), &snapshot);
+    if (nap_failed(result))
+        return result;
+    parameters_read(readings, NULL);
+    if (!(out = CoTaskMemAlloc(PARAMETER_COUNT * sizeof(*out))))
+    {
+        agent_snapshot_free(&snapshot);
+        return E_OUTOFMEMORY;
+    }
+    memset(out, 0, PARAMETER_COUNT * sizeof(*out));
+    for (int id = 0; id < PARAMETER_COUNT && SUCCEEDED(hr); id++)
+    {
+        const struct parameter_info *info = &parameter_table[id];
+        NapAgentParameter *p = &out[id];
+
+        p->state = (NapAgentParameterState)readings[id].state;
+        p->registryType = readings[id].type;
+        p->configuredValue = readings[id].value;
+        p->effectiveValue = *parameter_field(&snapshot.retry, id);
+        p->defaultValue = info->default_value;
+        p->minimum = info->minimum;
+        p->maximum = info->maximum;
+        hr = counted_set(&p->name, info->name, wcslen(info->name));
+        if (SUCCEEDED(hr))
+            hr = counted_set(&p->problem, readings[id].problem, wcslen(readings[id].problem));
+    }
+    agent_snapshot_free(&snapshot);
+    if (FAILED(hr))
+    {
+        free_parameters(out, PARAMETER_COUNT);
+        return hr;
+    }
+    *count = PARAMETER_COUNT;
+    *parameters = out;
+    return S_OK;
+}
+
+static void set_fields(struct retry_policy *to, UINT32 fields, const NapAgentRetryPolicy *from)
+{
+    const UINT32 values[PARAMETER_COUNT] = {
+        [PARAMETER_RETRY_INITIAL_DELAY] = from->initialDelayMs,
+        [PARAMETER_RETRY_BACKOFF_FACTOR] = from->backoffFactorPermille,
+        [PARAMETER_RETRY_MAX_DELAY] = from->maxDelayMs,
+        [PARAMETER_RETRY_JITTER] = from->jitterPermille,
+        [PARAMETER_RETRY_WARNING_ATTEMPTS] = from->warningAttempts,
+    };
+
+    for (int id = 0; id < PARAMETER_COUNT; id++)
+        if (fields & (1u << id))
+            *parameter_field(to, id) = values[id];
+}
+
+/* Written before it is applied: a policy that would not survive a restart is not applied. */
+static HRESULT WINAPI agent_diagnostics_SetRetryPolicy(INapAgentDiagnostics *iface, UINT32 fields,
+                                                       const NapAgentRetryPolicy *policy)
+{
+    struct agent_snapshot snapshot;
+    struct retry_policy merged;
+    nap_result result;
+    HRESULT hr;
+
+    (void)iface;
+    if (!policy)
+        return E_POINTER;
+    if (!fields || (fields & ~(UINT32)napAgentRetryAll))
+        return E_INVALIDARG;
+    AcquireSRWLockExclusive(&retry_policy_lock);
+    result = agent_snapshot(agent_host_core(), &snapshot);
+    if (nap_failed(result))
+    {
+        ReleaseSRWLockExclusive(&retry_policy_lock);
+        return result;
+    }
+    merged = snapshot.retry;
+    agent_snapshot_free(&snapshot);
+    set_fields(&merged, fields, policy);
+    if (!retry_policy_valid(&merged))
+        hr = E_INVALIDARG;
+    else if (SUCCEEDED(hr = parameters_write_retry(fields, &merged)))
+        hr = agent_set_retry_policy(agent_host_core(), &merged);
+    ReleaseSRWLockExclusive(&retry_policy_lock);
+    service_log("retry policy set (fields %#x): first %u ms, factor %u/1000, cap %u ms, jitter %u/1000, "
+                "warning after %u: %#lx", fields, merged.first_delay_ms, merged.factor_permille, merged.max_delay_ms,
+                merged.jitter_permille, merged.exhausted_after, (unsigned long)hr);
+    return hr;
+}
+
 static const INapAgentDiagnosticsVtbl agent_diagnostics_vtbl = {
     agent_diagnostics_QueryInterface,
     agent_diagnostics_AddRef,
     agent_diagnostics_Release,
     agent_diagnostics_Ping,
     agent_diagnostics_SetEnforcementClientEnabled,
+    agent_diagnostics_GetState,
+    agent_diagnostics_GetConfiguration,
+    agent_diagnostics_SetRetryPolicy,
 };
 
 HRESULT agent_diagnostics_create(REFIID riid, void **out)
