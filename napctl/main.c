@@ -1,6 +1,7 @@
 /* napctl.exe: the administrator's command line for napagent. This file reads the command line
  * and hands each command to its own file; every command initializes COM itself through run(). */
 #include "napctl.h"
+#include <locale.h>
 #include <stdio.h>
 
 static void usage(FILE *out)
@@ -127,6 +128,9 @@ int wmain(int argc, WCHAR **argv)
     struct invocation in = {0};
     int result;
 
+    /* Friendly names are Unicode: wprintf converts them to the console's code page only with
+     * the user's locale (in the "C" locale every non-ASCII letter is lost). */
+    setlocale(LC_CTYPE, "");
     if (argc >= 2 && (!wcscmp(argv[1], L"--help") || !wcscmp(argv[1], L"/?")))
     {
         usage(stdout);

@@ -16,6 +16,10 @@ _Static_assert(napAgentRetryInitialDelay == 1u << PARAMETER_RETRY_INITIAL_DELAY
                    && napAgentRetryWarningAttempts == 1u << PARAMETER_RETRY_WARNING_ATTEMPTS
                    && napAgentRetryAll == (1u << PARAMETER_COUNT) - 1,
                "SetRetryPolicy's field bits are the parameters' order");
+_Static_assert((int)PARAMETER_ABSENT == (int)napAgentParameterAbsent
+                   && (int)PARAMETER_CONFIGURED == (int)napAgentParameterConfigured
+                   && (int)PARAMETER_INVALID == (int)napAgentParameterInvalid,
+               "parameters.c's states are the IDL's");
 
 /* Two administrators setting different fields at once must not undo each other's change. */
 static SRWLOCK retry_policy_lock = SRWLOCK_INIT;
