@@ -13,6 +13,8 @@ void free_parameters(NapAgentParameter *parameters, UINT32 count)
     {
         CoTaskMemFree(parameters[i].name.string);
         CoTaskMemFree(parameters[i].problem.string);
+        CoTaskMemFree(parameters[i].configuredText.string);
+        CoTaskMemFree(parameters[i].effectiveText.string);
     }
     CoTaskMemFree(parameters);
 }
@@ -29,6 +31,17 @@ int get_configuration(INapAgentDiagnostics *diagnostics, NapAgentParameter **par
     return NAPCTL_OK;
 }
 
+static void print_text_value(const NapAgentParameter *p, const WCHAR *name)
+{
+    WCHAR configured[MAX_PATH], effective[MAX_PATH];
+
+    counted_text(&p->configuredText, configured, ARRAYSIZE(configured));
+    counted_text(&p->effectiveText, effective, ARRAYSIZE(effective));
+    wprintf(L"%-28ls %ls\n", name, p->state == napAgentParameterConfigured ? configured
+                                    : p->state == napAgentParameterAbsent ? L"absent" : L"invalid");
+    wprintf(L"%-28ls (in effect: %ls)\n", L"", effective[0] ? effective : L"none");
+}
+
 static void print_text(const NapAgentParameter *parameters, UINT32 count)
 {
     wprintf(L"Parameters (%ls):\n", PARAMETERS_KEY_TEXT);
@@ -39,18 +52,23 @@ static void print_text(const NapAgentParameter *parameters, UINT32 count)
         WCHAR name[64], registry[32], problem[256];
 
         counted_text(&p->name, name, ARRAYSIZE(name));
-        if (p->state == napAgentParameterConfigured)
-            _snwprintf(registry, ARRAYSIZE(registry), L"%u", p->configuredValue);
-        else
-            _snwprintf(registry, ARRAYSIZE(registry), L"%hs", parameter_state_name(p->state));
-        registry[ARRAYSIZE(registry) - 1] = 0;
-        wprintf(L"%-28ls %-12ls %-10u %-10u %u..%u\n", name, registry, p->effectiveValue, p->defaultValue, p->minimum,
-                p->maximum);
         counted_text(&p->problem, problem, ARRAYSIZE(problem));
+        if (p->isText)
+            print_text_value(p, name);
+        else
+        {
+            if (p->state == napAgentParameterConfigured)
+                _snwprintf(registry, ARRAYSIZE(registry), L"%u", p->configuredValue);
+            else
+                _snwprintf(registry, ARRAYSIZE(registry), L"%hs", parameter_state_name(p->state));
+            registry[ARRAYSIZE(registry) - 1] = 0;
+            wprintf(L"%-28ls %-12ls %-10u %-10u %u..%u\n", name, registry, p->effectiveValue, p->defaultValue,
+                    p->minimum, p->maximum);
+        }
         if (p->state == napAgentParameterInvalid)
-            wprintf(L"%-28ls (%ls; the default is used)\n", L"", problem);
+            wprintf(L"%-28ls (%ls; %ls)\n", L"", problem, p->isText ? L"not used" : L"the default is used");
     }
-    wprintf(L"Values are read when the service starts; napctl set retry changes them at once.\n");
+    wprintf(L"Values are read when the service starts; napctl set retry changes the retry values at once.\n");
 }
 
 static void print_json(const NapAgentParameter *parameters, UINT32 count)
@@ -75,14 +93,32 @@ static void print_json(const NapAgentParameter *parameters, UINT32 count)
             json_ascii(&json, "registryType", type);
         else
             json_null(&json, "registryType");
-        if (p->registryType == REG_DWORD && p->state != napAgentParameterAbsent)
-            json_uint(&json, "configuredValue", p->configuredValue);
+        /* The same keys for every value; a text value's are strings, its range null. */
+        if (p->isText)
+        {
+            if (p->state == napAgentParameterConfigured)
+                json_string(&json, "configuredValue", p->configuredText.string, p->configuredText.length);
+            else
+                json_null(&json, "configuredValue");
+            if (p->effectiveText.length)
+                json_string(&json, "effectiveValue", p->effectiveText.string, p->effectiveText.length);
+            else
+                json_null(&json, "effectiveValue");
+            json_null(&json, "defaultValue");
+            json_null(&json, "minimum");
+            json_null(&json, "maximum");
+        }
         else
-            json_null(&json, "configuredValue");
-        json_uint(&json, "effectiveValue", p->effectiveValue);
-        json_uint(&json, "defaultValue", p->defaultValue);
-        json_uint(&json, "minimum", p->minimum);
-        json_uint(&json, "maximum", p->maximum);
+        {
+            if (p->registryType == REG_DWORD && p->state != napAgentParameterAbsent)
+                json_uint(&json, "configuredValue", p->configuredValue);
+            else
+                json_null(&json, "configuredValue");
+            json_uint(&json, "effectiveValue", p->effectiveValue);
+            json_uint(&json, "defaultValue", p->defaultValue);
+            json_uint(&json, "minimum", p->minimum);
+            json_uint(&json, "maximum", p->maximum);
+        }
         if (p->problem.length)
             json_string(&json, "problem", p->problem.string, p->problem.length);
         else

@@ -4,6 +4,7 @@
 #include "agent_state.h"
 #include "counted_string.h"
 #include "parameters.h"
+#include "event_log.h"
 #include <napagentdiag.h>
 
 /* The core's results are returned as they are. */
@@ -98,16 +99,63 @@ static void free_parameters(NapAgentParameter *parameters, UINT32 count)
     {
         counted_clear(&parameters[i].name);
         counted_clear(&parameters[i].problem);
+        counted_clear(&parameters[i].configuredText);
+        counted_clear(&parameters[i].effectiveText);
     }
     CoTaskMemFree(parameters);
 }
 
 /* The registry as it is now beside the policy in effect: they differ after an edit that waits
  * for the next start, and for invalid values. */
+static HRESULT set_text(CountedString *to, const WCHAR *text)
+{
+    return counted_set(to, text, wcslen(text));
+}
+
+/* The numbers and texts of every entry are set; the strings of a text entry's numbers and a
+ * number entry's texts are empty, never NULL (clients print them). */
+static HRESULT fill_retry_value(NapAgentParameter *p, int id, const struct parameter_reading *r,
+                                const struct retry_policy *in_effect)
+{
+    const struct parameter_info *info = &parameter_table[id];
+    struct retry_policy policy = *in_effect;
+    HRESULT hr;
+
+    p->state = (NapAgentParameterState)r->state;
+    p->registryType = r->type;
+    p->configuredValue = r->value;
+    p->effectiveValue = *parameter_field(&policy, id);
+    p->defaultValue = info->default_value;
+    p->minimum = info->minimum;
+    p->maximum = info->maximum;
+    if (FAILED(hr = set_text(&p->name, info->name)) || FAILED(hr = set_text(&p->problem, r->problem))
+        || FAILED(hr = set_text(&p->configuredText, L"")))
+        return hr;
+    return set_text(&p->effectiveText, L"");
+}
+
+static HRESULT fill_record_file(NapAgentParameter *p)
+{
+    struct record_file_reading r;
+    HRESULT hr;
+
+    parameters_read_record_file(&r);
+    p->state = (NapAgentParameterState)r.state;
+    p->registryType = r.type;
+    p->isText = TRUE;
+    if (FAILED(hr = set_text(&p->name, PARAMETER_EVENT_RECORD_FILE)) || FAILED(hr = set_text(&p->problem, r.problem))
+        || FAILED(hr = set_text(&p->configuredText, r.path)))
+        return hr;
+    return set_text(&p->effectiveText, event_log_record_path());
+}
+
+/* The registry as it is now beside what is in effect: they differ after an edit that waits for
+ * the next start, and for invalid values. */
 static HRESULT WINAPI agent_diagnostics_GetConfiguration(INapAgentDiagnostics *iface, UINT32 *count,
                                                          NapAgentParameter **parameters)
 {
     struct parameter_reading readings[PARAMETER_COUNT];
+    const UINT32 total = PARAMETER_COUNT + 1;
     struct agent_snapshot snapshot;
     NapAgentParameter *out;
     nap_result result;
@@ -122,35 +170,23 @@ static HRESULT WINAPI agent_diagnostics_GetConfiguration(INapAgentDiagnostics *i
     if (nap_failed(result))
         return result;
     parameters_read(readings, NULL);
-    if (!(out = CoTaskMemAlloc(PARAMETER_COUNT * sizeof(*out))))
+    if (!(out = CoTaskMemAlloc(total * sizeof(*out))))
     {
         agent_snapshot_free(&snapshot);
         return E_OUTOFMEMORY;
     }
-    memset(out, 0, PARAMETER_COUNT * sizeof(*out));
+    memset(out, 0, total * sizeof(*out));
     for (int id = 0; id < PARAMETER_COUNT && SUCCEEDED(hr); id++)
-    {
-        const struct parameter_info *info = &parameter_table[id];
-        NapAgentParameter *p = &out[id];
-
-        p->state = (NapAgentParameterState)readings[id].state;
-        p->registryType = readings[id].type;
-        p->configuredValue = readings[id].value;
-        p->effectiveValue = *parameter_field(&snapshot.retry, id);
-        p->defaultValue = info->default_value;
-        p->minimum = info->minimum;
-        p->maximum = info->maximum;
-        hr = counted_set(&p->name, info->name, wcslen(info->name));
-        if (SUCCEEDED(hr))
-            hr = counted_set(&p->problem, readings[id].problem, wcslen(readings[id].problem));
-    }
+        hr = fill_retry_value(&out[id], id, &readings[id], &snapshot.retry);
+    if (SUCCEEDED(hr))
+        hr = fill_record_file(&out[PARAMETER_COUNT]);
     agent_snapshot_free(&snapshot);
     if (FAILED(hr))
     {
-        free_parameters(out, PARAMETER_COUNT);
+        free_parameters(out, total);
         return hr;
     }
-    *count = PARAMETER_COUNT;
+    *count = total;
     *parameters = out;
     return S_OK;
 }

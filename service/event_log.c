@@ -13,26 +13,36 @@
 
 static HANDLE event_source;
 static FILE *record_file;
+static WCHAR record_path[MAX_PATH]; /* of record_file, for napctl show config */
 static CRITICAL_SECTION record_lock;
 
 void event_log_open(void)
 {
-    WCHAR path[MAX_PATH];
-    DWORD size = sizeof(path), type;
-    HKEY key;
+    struct record_file_reading reading;
 
     InitializeCriticalSection(&record_lock);
     event_source = RegisterEventSourceW(NULL, NAPAGENT_SERVICE_NAME);
-    if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, NAPAGENT_PARAMETERS_KEY, 0, KEY_READ, &key))
+    parameters_read_record_file(&reading);
+    if (reading.state == PARAMETER_CONFIGURED)
     {
-        if (!RegQueryValueExW(key, L"EventRecordFile", NULL, &type, (BYTE *)path, &size) && type == REG_SZ
-            && size >= sizeof(WCHAR))
-        {
-            path[ARRAYSIZE(path) - 1] = 0;
-            record_file = _wfopen(path, L"a");
-        }
-        RegCloseKey(key);
+        record_file = _wfopen(reading.path, L"a");
+        if (record_file)
+            wcscpy(record_path, reading.path);
+        else
+            service_log("EventRecordFile: cannot open '%ls' for appending", reading.path);
     }
+    else if (reading.state == PARAMETER_INVALID)
+    {
+        const WCHAR *strings[3] = {PARAMETER_EVENT_RECORD_FILE, reading.problem, L"no record file"};
+
+        service_log("EventRecordFile: %ls; no record file", reading.problem);
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_BAD_CONFIGURATION_VALUE, 3, strings);
+    }
+}
+
+const WCHAR *event_log_record_path(void)
+{
+    return record_path;
 }
 
 void event_log_close(void)
@@ -44,6 +54,7 @@ void event_log_close(void)
     if (record_file)
         fclose(record_file);
     record_file = NULL;
+    record_path[0] = 0;
     LeaveCriticalSection(&record_lock);
     DeleteCriticalSection(&record_lock);
     component_names_clear();

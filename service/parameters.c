@@ -141,6 +141,36 @@ void parameters_load(struct agent_config *config)
                 config->retry.jitter_permille, config->retry.exhausted_after);
 }
 
+void parameters_read_record_file(struct record_file_reading *r)
+{
+    DWORD size = sizeof(r->path) - sizeof(WCHAR);
+    LSTATUS err = ERROR_FILE_NOT_FOUND;
+    HKEY key;
+
+    memset(r, 0, sizeof(*r));
+    if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, NAPAGENT_PARAMETERS_KEY, 0, KEY_QUERY_VALUE, &key))
+    {
+        err = RegQueryValueExW(key, PARAMETER_EVENT_RECORD_FILE, NULL, &r->type, (BYTE *)r->path, &size);
+        RegCloseKey(key);
+    }
+    r->path[ARRAYSIZE(r->path) - 1] = 0;
+    if (err == ERROR_FILE_NOT_FOUND)
+        return;
+    r->state = PARAMETER_INVALID;
+    if (err)
+        _snwprintf(r->problem, ARRAYSIZE(r->problem), L"it cannot be read (error %ld; longer than %u characters?)",
+                   (long)err, MAX_PATH - 1);
+    else if (r->type != REG_SZ)
+        _snwprintf(r->problem, ARRAYSIZE(r->problem), L"a %ls value where a REG_SZ is expected", type_name(r->type));
+    else if (!r->path[0])
+        _snwprintf(r->problem, ARRAYSIZE(r->problem), L"an empty path");
+    else
+        r->state = PARAMETER_CONFIGURED;
+    r->problem[ARRAYSIZE(r->problem) - 1] = 0;
+    if (r->state != PARAMETER_CONFIGURED)
+        r->path[0] = 0;
+}
+
 HRESULT parameters_write_retry(unsigned which, const struct retry_policy *policy)
 {
     struct retry_policy copy = *policy;

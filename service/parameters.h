@@ -42,6 +42,20 @@ struct parameter_reading
     WCHAR problem[128]; /* for PARAMETER_INVALID: what is wrong, for an administrator */
 };
 
+/* The one text value: a file every reported event is also appended to (docs/events.md). */
+#define PARAMETER_EVENT_RECORD_FILE L"EventRecordFile"
+
+/* EventRecordFile as the registry holds it now: state, type and the path (REG_SZ only; a
+ * REG_EXPAND_SZ or other type is invalid). */
+struct record_file_reading
+{
+    enum parameter_state state;
+    DWORD type;
+    WCHAR path[MAX_PATH];
+    WCHAR problem[128];
+};
+void parameters_read_record_file(struct record_file_reading *reading);
+
 /* The policy field a parameter sets. */
 uint32_t *parameter_field(struct retry_policy *policy, enum parameter_id id);
 

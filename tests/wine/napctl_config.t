@@ -54,6 +54,8 @@ ok $? "RetryJitterPermille: configured 100, in effect"
 ok $? "RetryWarningAttempts: invalid 0, the default 10 in effect"
 [ "$(param "$json" RetryBackoffFactorPermille state) $(param "$json" RetryBackoffFactorPermille configuredValue) $(param "$json" RetryBackoffFactorPermille effectiveValue) $(param "$json" RetryBackoffFactorPermille minimum)..$(param "$json" RetryBackoffFactorPermille maximum)" = "absent <undef> 2000 1000..10000" ]
 ok $? "RetryBackoffFactorPermille: absent, the default 2000 in effect, range 1000..10000"
+[ "$(param "$json" EventRecordFile state)|$(param "$json" EventRecordFile registryType)|$(param "$json" EventRecordFile configuredValue)|$(param "$json" EventRecordFile effectiveValue)" = 'configured|REG_SZ|C:\napagent\config-events.txt|C:\napagent\config-events.txt' ]
+ok $? "EventRecordFile: configured REG_SZ, the file in use ($(param "$json" EventRecordFile effectiveValue))"
 text=$(napctl show config); rc=$?
 [[ $rc -eq 0 && $text =~ RetryMaxDelayMs\ +invalid\ +120000 && $text =~ RetryInitialDelayMs\ +5000\ +5000 && $text == *"REG_SZ"* ]]
 ok $? "show config (text) says the same"

@@ -34,6 +34,8 @@ static void free_parameters(NapAgentParameter *parameters, UINT32 count)
     {
         CoTaskMemFree(parameters[i].name.string);
         CoTaskMemFree(parameters[i].problem.string);
+        CoTaskMemFree(parameters[i].configuredText.string);
+        CoTaskMemFree(parameters[i].effectiveText.string);
     }
     CoTaskMemFree(parameters);
 }
@@ -140,15 +142,17 @@ static void test_partial_update(void)
 static void test_configuration_shape(void)
 {
     static const WCHAR *const names[] = {L"RetryInitialDelayMs", L"RetryBackoffFactorPermille", L"RetryMaxDelayMs",
-                                         L"RetryJitterPermille", L"RetryWarningAttempts"};
+                                         L"RetryJitterPermille", L"RetryWarningAttempts", L"EventRecordFile"};
     NapAgentParameter *parameters = NULL;
     UINT32 count = 0;
     HRESULT hr = INapAgentDiagnostics_GetConfiguration(diagnostics, &count, &parameters);
 
-    ok(hr == S_OK && count == ARRAYSIZE(names), "GetConfiguration: expected S_OK and 5 values, got %#lx, %u", hr,
+    ok(hr == S_OK && count == ARRAYSIZE(names), "GetConfiguration: expected S_OK and 6 values, got %#lx, %u", hr,
        count);
     for (UINT32 i = 0; hr == S_OK && i < count && i < ARRAYSIZE(names); i++)
         ok(parameters[i].name.string && !wcscmp(parameters[i].name.string, names[i])
+               && parameters[i].isText == (i == 5) && parameters[i].configuredText.string
+               && parameters[i].effectiveText.string && parameters[i].problem.string
                && parameters[i].name.length == wcslen(names[i]) && parameters[i].minimum <= parameters[i].defaultValue
                && parameters[i].defaultValue <= parameters[i].maximum,
            "value %u is %ls with its default %u in %u..%u", i, parameters[i].name.string, parameters[i].defaultValue,
