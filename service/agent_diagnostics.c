@@ -5,6 +5,7 @@
 #include "counted_string.h"
 #include "parameters.h"
 #include "event_log.h"
+#include "events.h"
 #include <napagentdiag.h>
 
 /* The core's results are returned as they are. */
@@ -206,6 +207,22 @@ static void set_fields(struct retry_policy *to, UINT32 fields, const NapAgentRet
             *parameter_field(to, id) = values[id];
 }
 
+/* An administrator's change, like enabling an EC (event 104), is worth an audit trail. */
+static void report_policy_change(const struct retry_policy *policy)
+{
+    WCHAR values[PARAMETER_COUNT][16];
+    const WCHAR *strings[PARAMETER_COUNT];
+    struct retry_policy copy = *policy;
+
+    for (int id = 0; id < PARAMETER_COUNT; id++)
+    {
+        _snwprintf(values[id], ARRAYSIZE(values[id]), L"%u", *parameter_field(&copy, id));
+        values[id][ARRAYSIZE(values[id]) - 1] = 0;
+        strings[id] = values[id];
+    }
+    event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_RETRY_POLICY_CHANGED, PARAMETER_COUNT, strings);
+}
+
 /* Written before it is applied: a policy that would not survive a restart is not applied. */
 static HRESULT WINAPI agent_diagnostics_SetRetryPolicy(INapAgentDiagnostics *iface, UINT32 fields,
                                                        const NapAgentRetryPolicy *policy)
@@ -235,6 +252,8 @@ static HRESULT WINAPI agent_diagnostics_SetRetryPolicy(INapAgentDiagnostics *ifa
     else if (SUCCEEDED(hr = parameters_write_retry(fields, &merged)))
         hr = agent_set_retry_policy(agent_host_core(), &merged);
     ReleaseSRWLockExclusive(&retry_policy_lock);
+    if (SUCCEEDED(hr))
+        report_policy_change(&merged);
     service_log("retry policy set (fields %#x): first %u ms, factor %u/1000, cap %u ms, jitter %u/1000, "
                 "warning after %u: %#lx", fields, merged.first_delay_ms, merged.factor_permille, merged.max_delay_ms,
                 merged.jitter_permille, merged.exhausted_after, (unsigned long)hr);

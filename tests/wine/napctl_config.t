@@ -77,6 +77,8 @@ ok $rc "napctl set retry RetryInitialDelayMs=2500 max=90000 warning=7: exit $rc"
 json=$(napctl show config --json)
 [ "$(param "$json" RetryInitialDelayMs configuredValue) $(param "$json" RetryInitialDelayMs effectiveValue) $(param "$json" RetryMaxDelayMs effectiveValue) $(param "$json" RetryWarningAttempts effectiveValue)" = "2500 2500 90000 7" ]
 ok $? "written to Parameters and in effect at once"
+[ "$(recorded '^118 4 2500|2000|90000|100|7$')" = 1 ]
+ok $? "event 118 (information): the administrator's new policy, every value"
 [[ "$(wine reg query "$PARAMS" /v RetryInitialDelayMs 2>/dev/null | tr -d '\r')" == *"REG_DWORD"*"0x9c4"* ]]
 ok $? "the registry holds RetryInitialDelayMs as REG_DWORD 2500"
 rm -f "$RECORD"
