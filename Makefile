@@ -122,7 +122,8 @@ $(GEN)/events.h $(GEN)/events.rc: service/events.mc | deps
 $(OBJ)/gen/events_res.o: $(GEN)/events.rc
 	@mkdir -p $(dir $@)
 	@$(WINDRES) -I$(GEN) -i $< -o $@
-$(OBJ)/service/event_log.o: $(GEN)/events.h
+# Several service files report events: their objects wait for the generated header.
+$(patsubst %.c,$(OBJ)/%.o,$(wildcard service/*.c)): $(GEN)/events.h
 
 $(BIN)/napagent.exe: $(SERVICE_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/gen/events_res.o $(GEN_IID_OBJS) | deps
 	@mkdir -p $(BIN)
