@@ -23,6 +23,12 @@ param() {
 reg_dword() { wine reg add "$PARAMS" /v "$1" /t REG_DWORD /d "$2" /f >/dev/null 2>&1; }
 restart() { wine net stop napagent >/dev/null 2>&1; wine net start napagent >/dev/null 2>&1; }
 recorded() { tr -d '\r' < "$RECORD" 2>/dev/null | grep -c -- "$1"; }
+# Under Wine, net start may return before the service wrote its start events: event 26 is the
+# last one a start writes, so once it is in the record every start-time event is.
+start_recorded() {
+    for _ in $(seq 100); do [ "$(recorded '^26 4 ')" -ge 1 ] && return 0; sleep 0.1; done
+    return 1
+}
 
 wine net stop napagent >/dev/null 2>&1
 wine reg delete "$PARAMS" /f >/dev/null 2>&1
@@ -34,6 +40,7 @@ reg_dword RetryJitterPermille 100
 reg_dword RetryWarningAttempts 0
 
 wine net start napagent >/dev/null 2>&1; ok $? "the service starts with bad values in Parameters"
+start_recorded; ok $? "its start is recorded (event 26)"
 [[ "$(wine sc query napagent 2>/dev/null)" == *RUNNING* ]]; ok $? "sc query: RUNNING"
 [ "$(recorded '^117 2 RetryMaxDelayMs|a REG_SZ value .* where a REG_DWORD is expected|120000 (the default)$')" = 1 ]
 ok $? "event 117 (warning): RetryMaxDelayMs is a REG_SZ, 120000 used"
@@ -65,6 +72,7 @@ reg_dword RetryMaxDelayMs 3000
 reg_dword RetryWarningAttempts 12
 rm -f "$RECORD"
 restart; ok $? "restarted with RetryMaxDelayMs 3000 below RetryInitialDelayMs 5000"
+start_recorded; ok $? "its start is recorded (event 26)"
 [ "$(recorded '^117 2 RetryInitialDelayMs|5000 is more than RetryMaxDelayMs (3000)|2000 (the default)$')" = 1 ]
 ok $? "event 117: RetryInitialDelayMs 5000 is more than RetryMaxDelayMs (3000), 2000 used"
 json=$(napctl show config --json)
@@ -83,6 +91,7 @@ ok $? "event 118 (information): the administrator's new policy, every value"
 ok $? "the registry holds RetryInitialDelayMs as REG_DWORD 2500"
 rm -f "$RECORD"
 restart; ok $? "restarted"
+start_recorded; ok $? "its start is recorded (event 26)"
 json=$(napctl show config --json)
 [ "$(param "$json" RetryInitialDelayMs state) $(param "$json" RetryInitialDelayMs effectiveValue) $(param "$json" RetryMaxDelayMs effectiveValue) $(param "$json" RetryWarningAttempts effectiveValue)" = "configured 2500 90000 7" ]
 ok $? "the policy set with napctl survived the restart"
