@@ -21,7 +21,7 @@ param() {
     ' "$2" "$3" <<<"$1"
 }
 reg_dword() { wine reg add "$PARAMS" /v "$1" /t REG_DWORD /d "$2" /f >/dev/null 2>&1; }
-restart() { wine net stop napagent >/dev/null 2>&1; wine net start napagent >/dev/null 2>&1; }
+restart() { wine net stop napagent >/dev/null 2>&1; wine net start napagent >/dev/null 2>&1 && wait_running; }
 recorded() { tr -d '\r' < "$RECORD" 2>/dev/null | grep -c -- "$1"; }
 # Under Wine, net start may return before the service wrote its start events: event 26 is the
 # last one a start writes, so once it is in the record every start-time event is.
@@ -39,7 +39,7 @@ reg_dword RetryInitialDelayMs 5000
 reg_dword RetryJitterPermille 100
 reg_dword RetryWarningAttempts 0
 
-wine net start napagent >/dev/null 2>&1; ok $? "the service starts with bad values in Parameters"
+wine net start napagent >/dev/null 2>&1 && wait_running; ok $? "the service starts with bad values in Parameters"
 start_recorded; ok $? "its start is recorded (event 26)"
 [[ "$(wine sc query napagent 2>/dev/null)" == *RUNNING* ]]; ok $? "sc query: RUNNING"
 [ "$(recorded '^117 2 RetryMaxDelayMs|a REG_SZ value .* where a REG_DWORD is expected|120000 (the default)$')" = 1 ]

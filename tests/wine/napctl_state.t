@@ -42,7 +42,7 @@ expect_line() {
 
 wine net stop napagent >/dev/null 2>&1
 wine reg delete "$PARAMS" /f >/dev/null 2>&1
-wine net start napagent >/dev/null 2>&1; ok $? "service started with the default configuration"
+wine net start napagent >/dev/null 2>&1 && wait_running; ok $? "service started with the default configuration"
 
 # A first retry 20 s away leaves napctl all the time it needs to look at the pending change.
 out=$(napctl set retry initial=20000 factor=2000 max=60000 jitter=0); rc=$?
