@@ -128,7 +128,8 @@ $(GEN)/events.h $(GEN)/events.rc: service/events.mc | deps
 $(OBJ)/gen/events_res.o: $(GEN)/events.rc
 	@mkdir -p $(dir $@)
 	@$(WINDRES) -I$(GEN) -i $< -o $@
-$(OBJ)/service/event_log.o: $(GEN)/events.h
+# Several service files report events: their objects wait for the generated header.
+$(patsubst %.c,$(OBJ)/%.o,$(wildcard service/*.c)): $(GEN)/events.h
 
 $(BIN)/napagent.exe: $(SERVICE_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/gen/events_res.o $(GEN_IID_OBJS) | deps
 	@mkdir -p $(BIN)
@@ -175,7 +176,7 @@ $(TBIN)/t_binary_compat.exe: $(OBJ)/tests/compat/layout_sdk.o $(OBJ)/tests/compa
 	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
 
 # The native core's targets come from mk/core.mk.
-check: $(if $(wildcard mk/core.mk),native-check) check-wine
+check: $(if $(wildcard mk/core.mk),native-check) check-wine dist
 
 # Header dependencies recorded by the compiler (-MMD).
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
@@ -191,5 +192,27 @@ run: $(PROGRAMS) $(DEMO_PROGRAMS)
 bench: $(if $(wildcard mk/core.mk),native-bench) $(PROGRAMS) $(TBIN)/bench_com_calls.exe $(TBIN)/probe_ec_client.exe
 	@tools/bench-com.sh
 
+# The release archive: Windows binaries, generated headers and IDL, docs and examples under one
+# top folder, checked after it is written (tools/check-dist.sh).
+DIST_TOP := napagent-$(VERSION)
+DIST_STAGE := $(BUILD)/dist/stage
+DIST_ZIP := $(BUILD)/dist/$(DIST_TOP).zip
+DIST_BINS = $(wildcard $(BIN)/*.exe $(BIN)/*.dll)
+DIST_HEADERS = $(GEN_HEADERS) $(GEN)/events.h
+dist: $(PROGRAMS) $(DEMO_PROGRAMS) $(GEN)/events.h
+	@rm -rf $(DIST_STAGE) $(DIST_ZIP)
+	@mkdir -p $(DIST_STAGE)/$(DIST_TOP)/bin $(DIST_STAGE)/$(DIST_TOP)/include $(DIST_STAGE)/$(DIST_TOP)/idl \
+	          $(DIST_STAGE)/$(DIST_TOP)/docs $(DIST_STAGE)/$(DIST_TOP)/examples
+	@cp $(DIST_BINS) $(DIST_STAGE)/$(DIST_TOP)/bin/
+	@cp $(DIST_HEADERS) $(DIST_STAGE)/$(DIST_TOP)/include/
+	@cp $(IDL_FILES) $(DIST_STAGE)/$(DIST_TOP)/idl/
+	@cp docs/*.md $(DIST_STAGE)/$(DIST_TOP)/docs/
+	@cp examples/* $(DIST_STAGE)/$(DIST_TOP)/examples/
+	@cp README.md $(DIST_STAGE)/$(DIST_TOP)/
+	@cp docs/INSTALL.txt $(DIST_STAGE)/$(DIST_TOP)/INSTALL.txt
+	@echo "  ZIP     $(DIST_ZIP)"
+	@cd $(DIST_STAGE) && zip -qrX ../$(DIST_TOP).zip $(DIST_TOP)
+	@tools/check-dist.sh $(DIST_ZIP) $(DIST_TOP) $(DIST_BINS) -- $(DIST_HEADERS) -- $(IDL_FILES)
+
 clean:
-	rm -rf $(GEN) $(OBJ) $(BIN) $(TBIN) $(BUILD)/native $(BUILD)/wine
+	rm -rf $(GEN) $(OBJ) $(BIN) $(TBIN) $(BUILD)/native $(BUILD)/wine $(BUILD)/dist

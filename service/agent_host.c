@@ -2,6 +2,7 @@
  * diagnostics sink, and the outgoing COM calls it makes to clients. */
 #include "registry_store.h"
 #include "napagent.h"
+#include "parameters.h"
 #include "client_handle.h"
 #include "event_log.h"
 #include "sha_calls.h"
@@ -96,6 +97,7 @@ HRESULT agent_host_start(void)
     nap_result result;
 
     agent_config_defaults(&config);
+    parameters_load(&config);
     result = agent_create(&config, &deps, NULL, &core, &replaced);
     if (nap_failed(result))
     {

@@ -7,32 +7,42 @@
 #include "napagent.h"
 #include "event_log.h"
 #include "events.h"
+#include "component_names.h"
+#include "parameters.h"
 #include <stdio.h>
-
-#define PARAMETERS_KEY L"SYSTEM\\CurrentControlSet\\Services\\napagent\\Parameters"
 
 static HANDLE event_source;
 static FILE *record_file;
+static WCHAR record_path[MAX_PATH]; /* of record_file, for napctl show config */
 static CRITICAL_SECTION record_lock;
 
 void event_log_open(void)
 {
-    WCHAR path[MAX_PATH];
-    DWORD size = sizeof(path), type;
-    HKEY key;
+    struct record_file_reading reading;
 
     InitializeCriticalSection(&record_lock);
     event_source = RegisterEventSourceW(NULL, NAPAGENT_SERVICE_NAME);
-    if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, PARAMETERS_KEY, 0, KEY_READ, &key))
+    parameters_read_record_file(&reading);
+    if (reading.state == PARAMETER_CONFIGURED)
     {
-        if (!RegQueryValueExW(key, L"EventRecordFile", NULL, &type, (BYTE *)path, &size) && type == REG_SZ
-            && size >= sizeof(WCHAR))
-        {
-            path[ARRAYSIZE(path) - 1] = 0;
-            record_file = _wfopen(path, L"a");
-        }
-        RegCloseKey(key);
+        record_file = _wfopen(reading.path, L"a");
+        if (record_file)
+            wcscpy(record_path, reading.path);
+        else
+            service_log("EventRecordFile: cannot open '%ls' for appending", reading.path);
     }
+    else if (reading.state == PARAMETER_INVALID)
+    {
+        const WCHAR *strings[3] = {PARAMETER_EVENT_RECORD_FILE, reading.problem, L"no record file"};
+
+        service_log("EventRecordFile: %ls; no record file", reading.problem);
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_BAD_CONFIGURATION_VALUE, 3, strings);
+    }
+}
+
+const WCHAR *event_log_record_path(void)
+{
+    return record_path;
 }
 
 void event_log_close(void)
@@ -44,8 +54,10 @@ void event_log_close(void)
     if (record_file)
         fclose(record_file);
     record_file = NULL;
+    record_path[0] = 0;
     LeaveCriticalSection(&record_lock);
     DeleteCriticalSection(&record_lock);
+    component_names_clear();
 }
 
 void event_log_report(WORD type, DWORD id, WORD count, const WCHAR **strings)
@@ -64,15 +76,20 @@ void event_log_report(WORD type, DWORD id, WORD count, const WCHAR **strings)
     LeaveCriticalSection(&record_lock);
 }
 
-/* The core emits on its loop thread; reporting an event does not call back into the core. */
+/* The core emits on its loop thread; reporting an event does not call back into the core.
+ * A component is named by its id and friendly name, "79617 (Contoso VPN)". */
 void event_log_from_core(const struct agent_event *event)
 {
     BOOL ec = event->component_kind == NAP_COMPONENT_ENFORCEMENT_CLIENT;
-    WCHAR id[16], kind[32], a[24], b[24], c[24];
+    WCHAR id[160], kind[32], a[24], b[24], c[24];
     const WCHAR *strings[4] = {id, a, b, c};
     const WCHAR *kind_strings[3] = {kind, id, a};
 
-    _snwprintf(id, ARRAYSIZE(id), L"%u", event->component_id);
+    if (event->kind == AGENT_EVENT_REGISTERED)
+        component_names_registered();
+    component_names_label(event->component_kind, event->component_id, id, ARRAYSIZE(id));
+    if (event->kind == AGENT_EVENT_UNREGISTERED)
+        component_names_unregistered(event->component_kind, event->component_id);
     wcscpy(kind, ec ? L"enforcement client" : L"system health agent");
     switch (event->kind)
     {

@@ -8,6 +8,8 @@ struct agent_event;
 
 void event_log_open(void);
 void event_log_close(void);
+/* The record file events are appended to (Parameters\EventRecordFile), "" when none is open. */
+const WCHAR *event_log_record_path(void);
 void event_log_report(WORD type, DWORD id, WORD count, const WCHAR **strings);
 void event_log_from_core(const struct agent_event *event);
 

@@ -8,6 +8,7 @@ RECORD="$WINEPREFIX/drive_c/napagent/events.txt"
 PROBE="$(dirname "$0")/../../build/tests/probe_ec_initialize.exe"
 NAPCTL='C:\napagent\napctl.exe'
 ID=2030043137   # 0x79000001 shares no id with the other tests' live registrations
+NAMED="$ID (Enablement Probe)"   # components are named by id and friendly name
 
 rm -f "$RECORD"
 wine net stop napagent >/dev/null 2>&1
@@ -26,12 +27,12 @@ diag "$(tr '\n' ';' < "$RECORD" 2>/dev/null)"
 # The file is written in Windows text mode: CRLF line ends.
 has() { tr -d '\r' < "$RECORD" 2>/dev/null | grep -q -- "$1"; }
 has '^26 4 '; ok $? "26 (information): service started, with its version"
-has "^6 2 $ID\$"; ok $? "6 (warning): EC $ID initialize refused, not registered"
-has "^102 4 enforcement client|$ID\$"; ok $? "102 (information): EC $ID registered"
-has "^105 2 $ID\$"; ok $? "105 (warning): EC $ID initialize refused while disabled"
-has "^104 4 $ID|enabled\$"; ok $? "104 (information): EC $ID enabled by the administrator"
-has "^9 4 $ID\$"; ok $? "9 (information): EC $ID initialized"
-has "^10 4 $ID\$"; ok $? "10 (information): EC $ID uninitialized"
-has "^103 4 enforcement client|$ID\$"; ok $? "103 (information): EC $ID unregistered"
+has "^6 2 $ID\$"; ok $? "6 (warning): EC $ID initialize refused, not registered (no name known)"
+has "^102 4 enforcement client|$NAMED\$"; ok $? "102 (information): EC $NAMED registered"
+has "^105 2 $NAMED\$"; ok $? "105 (warning): EC $NAMED initialize refused while disabled"
+has "^104 4 $NAMED|enabled\$"; ok $? "104 (information): EC $NAMED enabled by the administrator"
+has "^9 4 $NAMED\$"; ok $? "9 (information): EC $NAMED initialized"
+has "^10 4 $NAMED\$"; ok $? "10 (information): EC $NAMED uninitialized"
+has "^103 4 enforcement client|$NAMED\$"; ok $? "103 (information): EC $NAMED unregistered, still named"
 has '^100 4 $'; ok $? "100 (information): service stopped"
 tap_done

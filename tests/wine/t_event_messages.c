@@ -14,7 +14,7 @@ struct expected_event
 static const struct expected_event events[] = {
     {1, 1}, {2, 1}, {4, 1}, {5, 1}, {6, 1}, {7, 1}, {9, 1}, {10, 1}, {26, 1},
     {100, 0}, {101, 2}, {102, 2}, {103, 2}, {104, 2}, {105, 1}, {110, 1}, {111, 4}, {112, 3},
-    {113, 3}, {114, 2}, {115, 2}, {116, 3},
+    {113, 3}, {114, 2}, {115, 2}, {116, 3}, {117, 3}, {118, 5},
 };
 
 int main(void)
@@ -36,7 +36,7 @@ int main(void)
         return tap_done();
     for (size_t i = 0; i < ARRAYSIZE(events); i++)
     {
-        const WCHAR *inserts[4] = {L"INSERT-ONE", L"INSERT-TWO", L"INSERT-THREE", L"INSERT-FOUR"};
+        const WCHAR *inserts[5] = {L"INSERT-ONE", L"INSERT-TWO", L"INSERT-THREE", L"INSERT-FOUR", L"INSERT-FIVE"};
         WCHAR text[1024];
         DWORD len = FormatMessageW(FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_ARGUMENT_ARRAY, module,
                                    events[i].id, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), text,

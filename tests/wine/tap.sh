@@ -17,3 +17,13 @@ reg_has() { # reg_has KEY [VALUE]
     if [ $# -eq 2 ]; then wine reg query "$1" /v "$2" >/dev/null 2>&1
     else wine reg query "$1" >/dev/null 2>&1; fi
 }
+
+# Waits (up to 10 s) until sc query says RUNNING: exit 0 once it does. Under Wine, net start was
+# seen to return before the restarted service had finished starting.
+wait_running() {
+    for _ in $(seq 50); do
+        [[ "$(wine sc query napagent 2>/dev/null)" == *RUNNING* ]] && return 0
+        sleep 0.2
+    done
+    return 1
+}
