@@ -62,7 +62,7 @@ DEMO_PROGRAMS := $(BIN)/demo_client.exe $(BIN)/sample_sha.exe $(BIN)/sample_ec.e
 # Generated sources are build products too: keep them for inspection and rebuilds.
 .SECONDARY:
 
-.PHONY: all deps check check-wine run bench clean dist
+.PHONY: all deps check check-wine run bench clean dist soak
 all: $(PROGRAMS)
 
 # Runs every time: it only asks dpkg and looks at stamps when all is present.
@@ -133,7 +133,7 @@ $(patsubst %.c,$(OBJ)/%.o,$(wildcard service/*.c)): $(GEN)/events.h
 
 $(BIN)/napagent.exe: $(SERVICE_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/gen/events_res.o $(GEN_IID_OBJS) | deps
 	@mkdir -p $(BIN)
-	$(WCC) $(WLDFLAGS) -o $@ $^ $(UV_LIBS) $(COM_LIBS)
+	$(WCC) $(WLDFLAGS) -o $@ $^ $(UV_LIBS) $(COM_LIBS) -lntdll
 
 $(BIN)/qagent.dll: $(QAGENT_SRCS:%.c=$(OBJ)/%.o) $(GEN_PROXY_OBJS) $(GEN_IID_OBJS) proxystub/qagent.def
 	@mkdir -p $(BIN)
@@ -185,6 +185,14 @@ check: $(if $(wildcard mk/core.mk),native-check) check-wine dist
 WINE_TEST_HELPERS := $(patsubst tests/wine/%.c,$(TBIN)/%.exe,$(wildcard tests/wine/probe_*.c))
 check-wine: $(PROGRAMS) $(DEMO_PROGRAMS) $(WINE_TEST_PROGRAMS) $(WINE_TEST_HELPERS)
 	@tests/wine/run-tests.sh $(WINE_TEST_PROGRAMS) $(WINE_TEST_SCRIPTS)
+
+# The long soak (not part of check, which runs the same test for 8 s): SOAK_SECONDS, SOAK_CLIENTS.
+SOAK_SECONDS ?= 600
+SOAK_CLIENTS ?= 4
+soak: $(PROGRAMS) $(TBIN)/t_soak.exe $(TBIN)/probe_soak_ec.exe
+	@NAPAGENT_SOAK_SECONDS=$(SOAK_SECONDS) NAPAGENT_SOAK_CLIENTS=$(SOAK_CLIENTS) \
+		NAPAGENT_TEST_TIMEOUT=$$(($(SOAK_SECONDS) + 300)) NAPAGENT_TEST_PREFIX=build/wine/soak \
+		tests/wine/run-tests.sh -v $(TBIN)/t_soak.exe
 
 run: $(PROGRAMS) $(DEMO_PROGRAMS)
 	@tools/run-demo.sh

@@ -7,6 +7,7 @@
 #include "event_log.h"
 #include "events.h"
 #include <napagentdiag.h>
+#include "resource_usage.h"
 
 /* The core's results are returned as they are. */
 _Static_assert(NAP_RESULT_ID_NOT_FOUND == NAP_E_ID_NOT_FOUND, "NAP_RESULT_ID_NOT_FOUND");
@@ -169,6 +170,12 @@ static HRESULT WINAPI agent_diagnostics_SetRetryPolicy(INapAgentDiagnostics *ifa
     return hr;
 }
 
+static HRESULT WINAPI agent_diagnostics_GetResourceUsage(INapAgentDiagnostics *iface, NapAgentResourceUsage *usage)
+{
+    (void)iface;
+    return resource_usage_measure(usage);
+}
+
 static const INapAgentDiagnosticsVtbl agent_diagnostics_vtbl = {
     agent_diagnostics_QueryInterface,
     agent_diagnostics_AddRef,
@@ -178,6 +185,7 @@ static const INapAgentDiagnosticsVtbl agent_diagnostics_vtbl = {
     agent_diagnostics_GetState,
     agent_diagnostics_GetConfiguration,
     agent_diagnostics_SetRetryPolicy,
+    agent_diagnostics_GetResourceUsage,
 };
 
 HRESULT agent_diagnostics_create(REFIID riid, void **out)

@@ -37,6 +37,13 @@ static const char *event_name(enum agent_event_kind kind)
         [AGENT_EVENT_CHANGE_APPLIED] = "change applied",
         [AGENT_EVENT_LIMIT_REACHED] = "limit reached",
         [AGENT_EVENT_STORAGE_FAILED] = "storage failed",
+        [AGENT_EVENT_SHA_SOH_CHANGED] = "SHA gave a new SoH",
+        [AGENT_EVENT_SHA_SOH_UNCHANGED] = "SHA gave the same SoH",
+        [AGENT_EVENT_SHA_SOH_FAILED] = "SHA GetSoHRequest failed",
+        [AGENT_EVENT_SOH_REQUEST_TRIMMED] = "SHA left out of a request",
+        [AGENT_EVENT_RESPONSE_REJECTED] = "SoH response rejected",
+        [AGENT_EVENT_ISOLATION_CHANGED] = "isolation state changed",
+        [AGENT_EVENT_SHA_CALL_FAILED] = "SHA call failed",
     };
     unsigned index = (unsigned)kind;
 

@@ -78,10 +78,24 @@ void event_log_report(WORD type, DWORD id, WORD count, const WCHAR **strings)
 
 /* The core emits on its loop thread; reporting an event does not call back into the core.
  * A component is named by its id and friendly name, "79617 (Contoso VPN)". */
+/* The SHA callback method an AGENT_EVENT_SHA_*_FAILED event is about. */
+static const WCHAR *sha_call_name(const struct agent_event *event)
+{
+    if (event->kind == AGENT_EVENT_SHA_SOH_FAILED)
+        return L"GetSoHRequest";
+    switch (event->attempt)
+    {
+    case AGENT_SHA_CALL_PROCESS_RESPONSE: return L"ProcessSoHResponse";
+    case AGENT_SHA_CALL_ISOLATION_CHANGE: return L"NotifySystemIsolationStateChange";
+    case AGENT_SHA_CALL_ORPHANED_REQUEST: return L"NotifyOrphanedSoHRequest";
+    default: return L"(unknown)";
+    }
+}
+
 void event_log_from_core(const struct agent_event *event)
 {
     BOOL ec = event->component_kind == NAP_COMPONENT_ENFORCEMENT_CLIENT;
-    WCHAR id[160], kind[32], a[24], b[24], c[24];
+    WCHAR id[160], kind[32], a[40], b[24], c[80];
     const WCHAR *strings[4] = {id, a, b, c};
     const WCHAR *kind_strings[3] = {kind, id, a};
 
@@ -150,8 +164,36 @@ void event_log_from_core(const struct agent_event *event)
         _snwprintf(a, ARRAYSIZE(a), L"0x%08x", (unsigned)event->result);
         event_log_report(EVENTLOG_ERROR_TYPE, NAPAGENT_EVENT_STORAGE_FAILED, 3, kind_strings);
         break;
+    case AGENT_EVENT_SHA_SOH_CHANGED:
+        event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_SHA_SOH_CHANGED, 1, strings);
+        break;
+    case AGENT_EVENT_SHA_SOH_FAILED:
+    case AGENT_EVENT_SHA_CALL_FAILED:
+        wcscpy(a, sha_call_name(event));
+        _snwprintf(b, ARRAYSIZE(b), L"0x%08x", (unsigned)event->result);
+        wcscpy(c, event->kind == AGENT_EVENT_SHA_SOH_FAILED
+                      ? L" The NAP agent sends its stand-in statement of health for it." : L"");
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_SHA_CALL_FAILED, 4, strings);
+        break;
+    case AGENT_EVENT_SOH_REQUEST_TRIMMED:
+        _snwprintf(a, ARRAYSIZE(a), L"%llu", (unsigned long long)event->next_delay_ms);
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_SOH_REQUEST_TRIMMED, 2, strings);
+        break;
+    case AGENT_EVENT_RESPONSE_REJECTED:
+        event_log_report(EVENTLOG_WARNING_TYPE, event->result == NAP_RESULT_MISMATCHED_ID
+                                                    ? NAPAGENT_EVENT_RESPONSE_MISMATCHED : NAPAGENT_EVENT_RESPONSE_INVALID,
+                         1, strings);
+        break;
+    case AGENT_EVENT_ISOLATION_CHANGED:
+    {
+        static const WCHAR *const states[] = {L"unknown", L"not restricted", L"in probation", L"restricted access"};
+        const WCHAR *state = states[(unsigned)event->result <= 3 ? (unsigned)event->result : 0];
+
+        event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_ISOLATION_CHANGED, 1, &state);
+        break;
+    }
     default:
-        /* Notification sent / change merged: routine, in the service log only. */
+        /* Notification sent, change merged, SoH unchanged: routine, in the service log only. */
         break;
     }
 }

@@ -48,7 +48,7 @@ sha=$!
 sleep 1.5
 
 step "6/9 Meanwhile, what the agent thinks (napctl show state): a change pending for the EC, a retry due"
-napctl show state 2>/dev/null || napctl ping 1
+napctl show state
 
 step "7/9 The retries, the exchange, the fix-up and full access (both processes report as they go)"
 ec_rc=0; wait $ec || ec_rc=$?
@@ -56,7 +56,7 @@ sha_rc=0; wait $sha || sha_rc=$?
 note "EC exited with $ec_rc, SHA with $sha_rc (0: full access reached)"
 
 step "8/9 What the agent thinks now, and what it reported to Event Viewer"
-napctl show state 2>/dev/null || true
+napctl show state
 note "events (ID type inserts; docs/events.md explains each ID):"
 tr -d '\r' < "$prefix/drive_c/napagent/events.txt" | sed 's/^/     /'
 

@@ -8,11 +8,13 @@ cd "$top"
 source tools/wine-prefix.sh
 trap wine_prefix_down EXIT
 
-echo "# preparing a private Wine prefix (build/wine/check)"
-wine_prefix_up "$top/build/wine/check"
+# make soak uses a prefix of its own, so that make check can run meanwhile.
+prefix=${NAPAGENT_TEST_PREFIX:-build/wine/check}
+echo "# preparing a private Wine prefix ($prefix)"
+wine_prefix_up "$top/$prefix"
 wine_install_binaries build/bin
-if ! wine_run 'C:\napagent\napagent.exe' install >build/wine/check-install.log; then
-    cat build/wine/check-install.log
+if ! wine_run 'C:\napagent\napagent.exe' install >"$prefix-install.log"; then
+    cat "$prefix-install.log"
     exit 1
 fi
 prove --exec tests/wine/exec-test.sh "$@"

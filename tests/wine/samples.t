@@ -5,6 +5,15 @@
 source "$(dirname "$0")/tap.sh"
 NAPCTL='C:\napagent\napctl.exe'
 EC_ID=16776976   # examples/sample_ids.h
+SHA_ID=16776961
+PARAMS='HKLM\System\CurrentControlSet\Services\napagent\Parameters'
+RECORD="$WINEPREFIX/drive_c/napagent/sample-events.txt"
+
+# The events of the flow, through the record file (Wine's event log keeps nothing).
+rm -f "$RECORD"
+wine net stop napagent >/dev/null 2>&1
+wine reg add "$PARAMS" /v EventRecordFile /t REG_SZ /d 'C:\napagent\sample-events.txt' /f >/dev/null 2>&1
+wine net start napagent >/dev/null 2>&1 && wait_running; ok $? "service started with a record file"
 
 out=$(timeout 60 wine 'C:\napagent\sample_ec.exe' --register 2>/dev/null); rc=$?
 [[ $rc -eq 0 && $out == *NAP_E_ENTITY_DISABLED* ]]; ok $? "sample EC registers and is told it is disabled (rc $rc)"
@@ -30,6 +39,14 @@ grep -q 'NOT compliant; we may fix it (shaFixup)' "$sha_log"; ok $? "the SHA got
 grep -q 'isolation state changed: full access' "$sha_log"; ok $? "the SHA was told of full access"
 rm -f "$ec_log" "$sha_log"
 wine "$NAPCTL" enforcement disable $EC_ID >/dev/null 2>&1
-# Like every shell-driven test: leave napagent installed and stopped.
 wine net stop napagent >/dev/null 2>&1
+wine reg delete "$PARAMS" /v EventRecordFile /f >/dev/null 2>&1
+has() { tr -d '\r' < "$RECORD" 2>/dev/null | grep -q -- "$1"; }
+diag "$(tr -d '\r' < "$RECORD" 2>/dev/null | tr '\n' ';')"
+has "^120 4 $SHA_ID "; ok $? "120: the SHA's new SoH reported"
+has '^18 4 restricted access$'; ok $? "18: isolation state changed to restricted access"
+has '^18 4 not restricted$'; ok $? "18: and back to not restricted"
+has "^111 2 $EC_ID .*|2|"; ok $? "111: the EC's second failure reported with its attempt"
+
+# Like every shell-driven test: napagent is left installed and stopped.
 tap_done

@@ -76,6 +76,22 @@ static void test_null_pointers(void)
     ok(hr == NULL_REF_POINTER, "GetConfiguration(NULL array): expected %#lx, got %#lx", NULL_REF_POINTER, hr);
     hr = INapAgentDiagnostics_SetRetryPolicy(diagnostics, napAgentRetryAll, NULL);
     ok(hr == NULL_REF_POINTER, "SetRetryPolicy(all, NULL): expected %#lx, got %#lx", NULL_REF_POINTER, hr);
+    hr = INapAgentDiagnostics_GetResourceUsage(diagnostics, NULL);
+    ok(hr == NULL_REF_POINTER, "GetResourceUsage(NULL): expected %#lx, got %#lx", NULL_REF_POINTER, hr);
+}
+
+/* The service measures itself: numbers a running service must have, and handles that follow
+ * what it holds (a binding held open by a client keeps at least its stub's objects). */
+static void test_resource_usage(void)
+{
+    NapAgentResourceUsage usage;
+    HRESULT hr;
+
+    memset(&usage, 0, sizeof(usage));
+    hr = INapAgentDiagnostics_GetResourceUsage(diagnostics, &usage);
+    ok(hr == S_OK && usage.commitBytes > 1024 * 1024 && usage.workingSetBytes > 1024 * 1024 && usage.handles > 10
+       && usage.threads >= 3, "GetResourceUsage: %#lx, %I64u committed, %I64u working set, %u handles, %u threads",
+       hr, usage.commitBytes, usage.workingSetBytes, usage.handles, usage.threads);
 }
 
 static void test_bad_policies(void)
@@ -177,6 +193,7 @@ int main(void)
     test_bad_policies();
     test_partial_update();
     test_configuration_shape();
+    test_resource_usage();
 
     hr = INapAgentDiagnostics_Ping(diagnostics);
     ok(hr == S_OK, "the service still answers: Ping got %#lx", hr);

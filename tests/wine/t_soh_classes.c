@@ -8,11 +8,7 @@
 #include <napprotocol.h>
 #include <naputil.h>
 #include "../tap.h"
-/* Only create_object() is used here; the header's static client objects are for the EC tests. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-variable"
 #include "test_clients.h"
-#pragma GCC diagnostic pop
 
 #define SHA_ID 0x000137F0u
 #define NOT_FOUND HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)

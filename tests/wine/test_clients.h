@@ -47,7 +47,7 @@ static const INapEnforcementClientCallbackVtbl ec_callback_vtbl = {
     ec_callback_QueryInterface, (void *)static_object_AddRef, (void *)static_object_Release,
     ec_callback_NotifySoHChange, (void *)not_implemented,
 };
-static INapEnforcementClientCallback ec_callback = {&ec_callback_vtbl};
+static INapEnforcementClientCallback __attribute__((unused)) ec_callback = {&ec_callback_vtbl};
 
 /* The test SHA: its GetSoHRequest sets an SoH of its own (SystemHealthId sha_callback_id, then a
  * vendor-specific attribute holding a version that grows with every call unless sha_same_soh),
