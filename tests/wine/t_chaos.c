@@ -20,20 +20,10 @@
 
 static HANDLE start_chaos(unsigned calls, unsigned long long seed)
 {
-    char exe[MAX_PATH], command[MAX_PATH + 64], *slash;
-    STARTUPINFOA startup;
-    PROCESS_INFORMATION process;
+    char args[64];
 
-    GetModuleFileNameA(NULL, exe, sizeof(exe));
-    slash = strrchr(exe, '\\');
-    strcpy(slash ? slash + 1 : exe, "probe_chaos.exe");
-    snprintf(command, sizeof(command), "\"%s\" %u %llu", exe, calls, seed);
-    memset(&startup, 0, sizeof(startup));
-    startup.cb = sizeof(startup);
-    if (!CreateProcessA(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process))
-        return NULL;
-    CloseHandle(process.hThread);
-    return process.hProcess;
+    snprintf(args, sizeof(args), "%u %llu", calls, seed);
+    return start_helper("probe_chaos.exe", args);
 }
 
 /* The request now on the connection carries our SHA's SoH of version `version`. */

@@ -26,21 +26,10 @@
 
 static HANDLE start_client(UINT32 id, const char *applied, const char *stop)
 {
-    char exe[MAX_PATH], command[MAX_PATH + 128], *slash;
-    STARTUPINFOA startup;
-    PROCESS_INFORMATION process;
+    char args[256];
 
-    GetModuleFileNameA(NULL, exe, sizeof(exe));
-    slash = strrchr(exe, '\\');
-    strcpy(slash ? slash + 1 : exe, "probe_soak_ec.exe");
-    snprintf(command, sizeof(command), "\"%s\" %#x %d %s %s %lu", exe, id, REBIND_EVERY, applied, stop,
-             GetCurrentProcessId());
-    memset(&startup, 0, sizeof(startup));
-    startup.cb = sizeof(startup);
-    if (!CreateProcessA(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process))
-        return NULL;
-    CloseHandle(process.hThread);
-    return process.hProcess;
+    snprintf(args, sizeof(args), "%#x %d %s %s %lu", id, REBIND_EVERY, applied, stop, GetCurrentProcessId());
+    return start_helper("probe_soak_ec.exe", args);
 }
 
 /* Waits until `count` clients released the semaphore once each (in any order). */

@@ -3,6 +3,28 @@
 #define NAPAGENT_WINE_TEST_H
 
 #include <windows.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Starts a helper program that sits next to the test's own exe (build/tests), with `args`;
+ * returns its process handle (the caller closes it), or NULL. */
+static inline HANDLE start_helper(const char *program, const char *args)
+{
+    char exe[MAX_PATH], command[MAX_PATH + 512], *slash;
+    STARTUPINFOA startup;
+    PROCESS_INFORMATION process;
+
+    GetModuleFileNameA(NULL, exe, sizeof(exe));
+    slash = strrchr(exe, '\\');
+    snprintf(slash ? slash + 1 : exe, sizeof(exe) - (size_t)(slash ? slash + 1 - exe : 0), "%s", program);
+    snprintf(command, sizeof(command), "\"%s\" %s", exe, args);
+    memset(&startup, 0, sizeof(startup));
+    startup.cb = sizeof(startup);
+    if (!CreateProcessA(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process))
+        return NULL;
+    CloseHandle(process.hThread);
+    return process.hProcess;
+}
 
 static inline SC_HANDLE open_napagent(DWORD access)
 {
