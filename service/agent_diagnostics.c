@@ -8,6 +8,7 @@
 #include "events.h"
 #include <napagentdiag.h>
 #include "resource_usage.h"
+#include "caller_access.h"
 
 /* The core's results are returned as they are. */
 _Static_assert(NAP_RESULT_ID_NOT_FOUND == NAP_E_ID_NOT_FOUND, "NAP_RESULT_ID_NOT_FOUND");
@@ -76,8 +77,11 @@ static HRESULT WINAPI agent_diagnostics_SetEnforcementClientEnabled(INapAgentDia
                                                                     BOOL enabled)
 {
     nap_result result;
+    HRESULT hr = caller_access_require_admin();
 
     (void)iface;
+    if (FAILED(hr))
+        return hr;
     result = agent_set_enabled(agent_host_core(), id, enabled ? 1 : 0);
     service_log("enforcement client %u %s: %#x", id, enabled ? "enable" : "disable", (unsigned)result);
     return result;
@@ -147,6 +151,8 @@ static HRESULT WINAPI agent_diagnostics_SetRetryPolicy(INapAgentDiagnostics *ifa
         return E_POINTER;
     if (!fields || (fields & ~(UINT32)napAgentRetryAll))
         return E_INVALIDARG;
+    if (FAILED(hr = caller_access_require_admin()))
+        return hr;
     AcquireSRWLockExclusive(&retry_policy_lock);
     result = agent_snapshot(agent_host_core(), &snapshot);
     if (nap_failed(result))

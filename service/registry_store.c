@@ -4,6 +4,8 @@
 /* agent.h brings uv.h, whose winsock2.h must come before windows.h. */
 #include "registry_store.h"
 #include "napagent.h"
+#include "event_log.h"
+#include "events.h"
 #include <stdio.h>
 
 static const WCHAR *kind_key(enum nap_component_kind kind)
@@ -97,7 +99,20 @@ static void free_text(struct nap_text *text)
     text->chars = NULL;
 }
 
-/* A registration that cannot be read whole is skipped and logged; the others still load. */
+/* For the administrator (event 121) and the service log: which key, and why. */
+static void report_damaged(enum nap_component_kind kind, const WCHAR *name, const WCHAR *why)
+{
+    WCHAR where[80];
+    const WCHAR *strings[2] = {where, why};
+
+    _snwprintf(where, ARRAYSIZE(where), L"%ls\\%ls",
+               kind == NAP_COMPONENT_ENFORCEMENT_CLIENT ? L"EnforcementClients" : L"SystemHealthAgents", name);
+    where[ARRAYSIZE(where) - 1] = 0;
+    event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_REGISTRATION_DAMAGED, 2, strings);
+    service_log("registry: registration '%ls' ignored: %ls", where, why);
+}
+
+/* A registration that cannot be read whole is skipped and reported; the others still load. */
 static void load_kind(enum nap_component_kind kind,
                       void (*add)(void *add_context, const struct nap_registration *r), void *add_context)
 {
@@ -118,9 +133,9 @@ static void load_kind(enum nap_component_kind kind,
             break;
         r.kind = kind;
         r.id = wcstoul(name, &end, 16);
-        if (*end || RegOpenKeyExW(parent, name, 0, KEY_READ, &key))
+        if (!*name || *end || RegOpenKeyExW(parent, name, 0, KEY_READ, &key))
         {
-            service_log("registry: ignoring registration key '%ls'", name);
+            report_damaged(kind, name, L"its name is not an id of 8 hex digits");
             continue;
         }
         good = read_text(key, L"FriendlyName", &r.friendly_name) && read_text(key, L"Description", &r.description)
@@ -135,7 +150,7 @@ static void load_kind(enum nap_component_kind kind,
         if (good)
             add(add_context, &r);
         else
-            service_log("registry: registration '%ls' is damaged; ignored", name);
+            report_damaged(kind, name, L"a value is missing or of the wrong type or size");
         free_text(&r.friendly_name);
         free_text(&r.description);
         free_text(&r.version);
