@@ -17,6 +17,7 @@ CORE_SRCS := \
 	service/core/connection_table.c \
 	service/core/diagnostics.c \
 	service/core/handoff_queue.c \
+	service/core/holder_probe.c \
 	service/core/registration.c \
 	service/core/retry_policy.c \
 	service/core/retry_schedule.c \

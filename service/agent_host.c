@@ -7,6 +7,7 @@
 #include "event_log.h"
 #include "sha_calls.h"
 #include <napenforcementclient.h>
+#include <napsystemhealthagent.h>
 
 _Static_assert(NAP_RESULT_NOT_INITIALIZED == NAP_E_NOT_INITIALIZED, "core results are HRESULTs");
 _Static_assert(NAP_RESULT_NOT_REGISTERED == NAP_E_NOT_REGISTERED, "core results are HRESULTs");
@@ -85,6 +86,47 @@ static void call_client_release(void *context, void *client, int died)
     client_handle_release(client, died);
 }
 
+/* Whether the client's process still answers, by a call that changes nothing in the client: the
+ * EC's GetConnections, the SHA's GetFixupInfo (both documented as calls the agent makes). A
+ * QueryInterface would not do: Wine's proxy turns a failed IRemUnknown::RemQueryInterface into
+ * E_NOINTERFACE, so a dead client would look alive. Any answer but a transport error is life. */
+static nap_result call_client_alive(void *context, void *client)
+{
+    struct client_handle *handle = client;
+    INapEnforcementClientCallback *ec = NULL;
+    HRESULT hr;
+
+    (void)context;
+    agent_host_join_com();
+    if (SUCCEEDED(IUnknown_QueryInterface(handle->callback, &IID_INapEnforcementClientCallback, (void **)&ec)))
+    {
+        Connections *connections = NULL;
+
+        hr = INapEnforcementClientCallback_GetConnections(ec, &connections);
+        INapEnforcementClientCallback_Release(ec);
+        if (SUCCEEDED(hr) && connections)
+        {
+            for (UINT16 i = 0; i < connections->count && connections->connections; ++i)
+                if (connections->connections[i])
+                    INapEnforcementClientConnection_Release(connections->connections[i]);
+            CoTaskMemFree(connections->connections);
+            CoTaskMemFree(connections);
+        }
+    }
+    else
+    {
+        FixupInfo *fixup = NULL;
+
+        hr = INapSystemHealthAgentCallback_GetFixupInfo((INapSystemHealthAgentCallback *)handle->callback, &fixup);
+        if (SUCCEEDED(hr) && fixup)
+        {
+            CoTaskMemFree(fixup->resultCodes.results);
+            CoTaskMemFree(fixup);
+        }
+    }
+    return hr;
+}
+
 static const struct agent_sink log_sink = {NULL, log_event};
 static const struct agent_client_calls com_calls = {
     NULL,
@@ -94,6 +136,7 @@ static const struct agent_client_calls com_calls = {
     sha_calls_process_soh_response,
     sha_calls_notify_isolation_change,
     sha_calls_notify_orphaned_request,
+    call_client_alive,
 };
 
 HRESULT agent_host_start(void)

@@ -164,7 +164,16 @@ struct agent_client_calls {
     /* INapSystemHealthAgentCallback::NotifyOrphanedSoHRequest. */
     nap_result (*sha_notify_orphaned_request)(void *context, void *client,
                                               const struct agent_correlation_id *id);
+    /* A call without effect on the client that only says whether its process still answers:
+     * asked when an Initialize wants the id this client holds; a transport error unbinds it as
+     * dead (AGENT_EVENT_CLIENT_DIED) and the Initialize binds instead. May be NULL: holders are
+     * then taken to be alive. */
+    nap_result (*client_alive)(void *context, void *client);
 };
+
+/* How long an Initialize of a held id waits for the holder to answer client_alive before it is
+ * refused with ALREADY_INITIALIZED (the holder may be frozen inside a callback). */
+#define AGENT_HOLDER_PROBE_TIMEOUT_MS 2000u
 
 struct agent_dependencies {
     const struct agent_storage *storage;

@@ -24,7 +24,8 @@ static void request_init(struct agent_request *r, enum agent_request_kind kind)
 }
 
 /* internal: allowed while the agent stops (only closing refuses it), for requests that release
- * memory or drive the stop itself. */
+ * memory or drive the stop itself. A timed request is on the heap and freed here, unless its
+ * caller gave up waiting (then the loop frees it). */
 static nap_result call(struct agent *a, struct agent_request *r, int internal)
 {
     int waits_release = r->kind == AGENT_REQUEST_UNINITIALIZE
@@ -33,26 +34,51 @@ static nap_result call(struct agent *a, struct agent_request *r, int internal)
 
     r->caller_worker = client_worker_current();
     if (on_loop_thread(a)) {
-        if (!internal && !handoff_queue_accepting(&a->handoff))
-            return NAP_RESULT_SERVICE_NOT_RUNNING;
         r->inline_call = 1;
-        agent_handle_request(&r->link, a);
-        return r->result;
+        if (!internal && !handoff_queue_accepting(&a->handoff))
+            r->result = NAP_RESULT_SERVICE_NOT_RUNNING;
+        else
+            agent_handle_request(&r->link, a);
+        result = r->result;
+        if (r->timed)
+            free(r);
+        return result;
     }
     if (waits_release && uv_sem_init(&r->release_wait, 0))
         return NAP_RESULT_OUT_OF_MEMORY;
     result = handoff_queue_push(&a->handoff, &r->link, internal);
     if (!nap_failed(result)) {
+        uint64_t deadline = 0, now;
+        int abandoned;
+
         uv_mutex_lock(&a->answer_lock);
-        while (!r->answered)
-            uv_cond_wait(&a->answer_cond, &a->answer_lock);
+        while (!r->answered) {
+            if (!r->timed || !r->deferred || r->claimed) {
+                uv_cond_wait(&a->answer_cond, &a->answer_lock);
+                continue;
+            }
+            /* The loop deferred the answer to a holder probe: wait for it only so long. */
+            now = uv_hrtime();
+            if (!deadline)
+                deadline = now + AGENT_HOLDER_PROBE_TIMEOUT_MS * UINT64_C(1000000);
+            if (now >= deadline) {
+                r->abandoned = 1;
+                break;
+            }
+            uv_cond_timedwait(&a->answer_cond, &a->answer_lock, deadline - now);
+        }
+        abandoned = r->abandoned;
         uv_mutex_unlock(&a->answer_lock);
+        if (abandoned)
+            return NAP_RESULT_ALREADY_INITIALIZED;   /* r is the loop's now */
         result = r->result;
         if (r->wait_for_release)
             uv_sem_wait(&r->release_wait);
     }
     if (waits_release)
         uv_sem_destroy(&r->release_wait);
+    if (r->timed)
+        free(r);
     return result;
 }
 
@@ -106,17 +132,22 @@ static nap_result binding_call(struct agent_binding *binding, enum agent_request
     return call(binding->agent, &r, 0);
 }
 
+/* On the heap: when the id is held, the caller may stop waiting for the holder probe and leave
+ * the request to the loop (holder_probe.c). */
 nap_result agent_binding_initialize(struct agent_binding *binding, uint32_t id, void *client)
 {
-    struct agent_request r;
+    struct agent_request *r;
 
     if (!binding || !client)
         return NAP_RESULT_NULL_POINTER;
-    request_init(&r, AGENT_REQUEST_INITIALIZE);
-    r.binding = binding;
-    r.id = id;
-    r.client = client;
-    return call(binding->agent, &r, 0);
+    if (!(r = malloc(sizeof(*r))))
+        return NAP_RESULT_OUT_OF_MEMORY;
+    request_init(r, AGENT_REQUEST_INITIALIZE);
+    r->binding = binding;
+    r->id = id;
+    r->client = client;
+    r->timed = 1;
+    return call(binding->agent, r, 0);   /* frees r, or leaves it to the loop */
 }
 
 nap_result agent_binding_uninitialize(struct agent_binding *binding)

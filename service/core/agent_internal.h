@@ -156,6 +156,12 @@ struct agent_request {
     const struct client_worker *caller_worker;  /* the worker the caller runs on, if any */
     int inline_call;                            /* running on the loop thread itself */
     int heap;                                   /* fire and forget: the handler frees it */
+    /* On the heap, and the caller may give up waiting once the loop deferred the answer
+     * (holder_probe.c); these three and `answered` are under agent.answer_lock. */
+    int timed;
+    int deferred;                               /* the loop answers later: the caller may time out */
+    int claimed;                                /* the loop is answering: the caller must wait */
+    int abandoned;                              /* the caller gave up: the loop frees the request */
     int answered;                               /* under agent.answer_lock */
     uv_sem_t release_wait;
     int wait_for_release;                       /* set by the loop: the caller must wait */
@@ -200,6 +206,13 @@ struct agent {
 /* diagnostics.c */
 void agent_emit(struct agent *a, enum agent_event_kind kind, enum nap_component_kind component_kind,
                 uint32_t id, uint32_t attempt, uint64_t next_delay_ms, nap_result result);
+
+/* agent_requests.c: wakes the caller waiting for r (nothing for a request run inline). */
+void agent_answer(struct agent *a, struct agent_request *r);
+
+/* holder_probe.c: r is an Initialize of an id another binding holds; asks the holder whether it
+ * is alive before answering. Returns 1 when the answer was deferred to the probe's return. */
+int holder_probe_start(struct agent *a, struct agent_request *r);
 
 /* client_binding.c */
 nap_result agent_bind(struct agent *a, struct agent_binding *binding, uint32_t id, void *client);

@@ -164,7 +164,8 @@ static void dispatch(struct agent *a, struct agent_request *r)
 {
     switch (r->kind) {
     case AGENT_REQUEST_INITIALIZE:
-        r->result = agent_bind(a, r->binding, r->id, r->client);
+        if (!holder_probe_start(a, r))
+            r->result = agent_bind(a, r->binding, r->id, r->client);
         break;
     case AGENT_REQUEST_UNINITIALIZE:
         r->result = uninitialize(r);
@@ -240,10 +241,16 @@ void agent_handle_request(struct handoff_request *request, void *context)
     struct agent_request *r = CONTAINER_OF(request, struct agent_request, link);
 
     dispatch(a, r);
+    if (!r->deferred)
+        agent_answer(a, r);
+}
+
+void agent_answer(struct agent *a, struct agent_request *r)
+{
     if (r->heap)
         free(r);
     else if (!r->inline_call) {
-        /* The caller's frame holds r: once answered is set and the lock dropped, r may be gone. */
+        /* The caller holds r: once answered is set and the lock dropped, r may be gone. */
         uv_mutex_lock(&a->answer_lock);
         r->answered = 1;
         uv_cond_broadcast(&a->answer_cond);

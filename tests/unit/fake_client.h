@@ -29,6 +29,7 @@ struct fake_client {
     enum fake_behaviour behaviour;
     struct agent_binding *binding;     /* for the calls made from inside */
     unsigned notifications;
+    unsigned alive_probes;             /* client_alive: asked whether it is still there */
     unsigned releases;
     int released_died;
     unsigned calls_after_release;      /* must stay 0 */
@@ -316,10 +317,22 @@ static inline nap_result fake_sha_notify_orphaned_request(void *context, void *c
     return fake_sha_call(f, &f->orphan_notices);
 }
 
+/* Answers as its behaviour says: DEAD is a dead process, FREEZE a hung one. */
+static inline nap_result fake_client_alive(void *context, void *client)
+{
+    struct fake_client *f = client;
+    enum fake_behaviour behaviour = fake_call_begin(f, &f->alive_probes);
+    nap_result answer = fake_call_answer(f, behaviour);
+
+    (void)context;
+    fake_call_end(f, behaviour);
+    return answer;
+}
+
 static const struct agent_client_calls fake_client_calls = {
     NULL, fake_ec_notify_soh_change, fake_client_release, fake_sha_get_soh_request,
     fake_sha_process_soh_response, fake_sha_notify_isolation_change,
-    fake_sha_notify_orphaned_request,
+    fake_sha_notify_orphaned_request, fake_client_alive,
 };
 
 #endif

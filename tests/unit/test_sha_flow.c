@@ -634,7 +634,7 @@ static void test_sha_calls_may_be_absent(void)
     struct fake_client sha, ec;
     struct agent_binding *s, *e;
     struct agent_client_calls ec_only = {NULL, fake_ec_notify_soh_change, fake_client_release, NULL, NULL, NULL,
-                                         NULL};
+                                         NULL, NULL};
     struct agent_config c;
     struct agent_event ev;
 

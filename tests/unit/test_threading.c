@@ -286,6 +286,221 @@ static void test_stop_refuses_calls_and_releases_everyone(void)
     fake_client_free(&f);
 }
 
+
+static unsigned fake_client_count_alive_probes(struct fake_client *f)
+{
+    return fake_client_count(f, &f->alive_probes);
+}
+
+struct uninitialize_call {
+    struct agent_binding *binding;
+    nap_result result;
+};
+
+static void uninitialize_thread(void *arg)
+{
+    struct uninitialize_call *u = arg;
+
+    u->result = agent_binding_uninitialize(u->binding);
+}
+
+struct stop_call {
+    struct agent *agent;
+};
+
+static void stop_thread(void *arg)
+{
+    struct stop_call *s = arg;
+
+    agent_stop(s->agent);
+}
+
+/* ---- Initialize of an id another binding holds: the holder is asked whether it is alive ---- */
+
+static struct agent_binding *new_ec_binding(struct threaded *t)
+{
+    struct agent_binding *b = NULL;
+
+    if (agent_binding_create(t->agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, &b) != NAP_RESULT_OK)
+        tap_bail("cannot create a binding");
+    return b;
+}
+
+struct initialize_call {
+    struct agent_binding *binding;
+    uint32_t id;
+    struct fake_client *client;
+    nap_result result;
+    uint64_t took_ms;
+};
+
+static void initialize_thread(void *arg)
+{
+    struct initialize_call *c = arg;
+    uint64_t start = uv_hrtime();
+
+    c->result = agent_binding_initialize(c->binding, c->id, c->client);
+    c->took_ms = (uv_hrtime() - start) / 1000000;
+}
+
+/* A client holding an id and a newcomer with a binding of its own that wants the same id. */
+struct holder_pair {
+    struct threaded t;
+    struct fake_client holder, newcomer;
+    struct agent_binding *held, *wanting;
+    struct initialize_call call;     /* the newcomer's Initialize, when made on a thread */
+    uv_thread_t thread;
+};
+
+static void holder_pair_setup(struct holder_pair *p, uint32_t id, enum fake_behaviour holder)
+{
+    threaded_setup(&p->t);
+    fake_client_init(&p->holder, holder);
+    fake_client_init(&p->newcomer, FAKE_ANSWER_OK);
+    p->held = bind_ec(&p->t, id, &p->holder);
+    p->wanting = new_ec_binding(&p->t);
+}
+
+/* The holder frozen inside NotifySoHChange, and the newcomer's Initialize waiting on a thread for
+ * the probe queued behind the frozen call. */
+static void holder_pair_start_probed(struct holder_pair *p, uint32_t id)
+{
+    holder_pair_setup(p, id, FAKE_FREEZE);
+    agent_raise_soh_change(p->t.agent);
+    ok(fake_client_wait(&p->holder, fake_client_frozen, 1), "the holder is frozen inside NotifySoHChange");
+    p->call.binding = p->wanting, p->call.id = id, p->call.client = &p->newcomer;
+    p->call.result = (nap_result)-1;
+    uv_thread_create(&p->thread, initialize_thread, &p->call);
+    uv_sleep(100);   /* the newcomer's probe is queued by now (nothing depends on it being so) */
+    fake_client_set(&p->holder, FAKE_ANSWER_OK);
+}
+
+static void holder_pair_end(struct holder_pair *p)
+{
+    agent_binding_destroy(p->wanting);
+    if (p->held)
+        agent_binding_destroy(p->held);
+    threaded_teardown(&p->t);
+    fake_client_free(&p->holder);
+    fake_client_free(&p->newcomer);
+}
+
+static void test_live_holder_keeps_its_id(void)
+{
+    struct holder_pair p;
+    nap_result res;
+
+    holder_pair_setup(&p, 200, FAKE_ANSWER_OK);
+    res = agent_binding_initialize(p.wanting, 200, &p.newcomer);
+    ok(res == NAP_RESULT_ALREADY_INITIALIZED, "a live holder keeps its id: expected ALREADY_INITIALIZED, got %#x",
+       (unsigned)res);
+    ok(fake_client_count(&p.holder, &p.holder.alive_probes) == 1, "the holder was asked once, got %u",
+       fake_client_count(&p.holder, &p.holder.alive_probes));
+    ok(agent_binding_check(p.held) == NAP_RESULT_OK && events_of(&p.t.events, AGENT_EVENT_CLIENT_DIED, 200) == 0,
+       "the holder is still bound and not taken for dead");
+    ok(events_of(&p.t.events, AGENT_EVENT_INITIALIZE_REFUSED, 200) == 1, "the refusal was reported once, got %u",
+       events_of(&p.t.events, AGENT_EVENT_INITIALIZE_REFUSED, 200));
+    holder_pair_end(&p);
+}
+
+static void test_dead_holder_gives_its_id_up(void)
+{
+    struct holder_pair p;
+    nap_result res;
+
+    holder_pair_setup(&p, 201, FAKE_ANSWER_OK);
+    fake_client_set(&p.holder, FAKE_ANSWER_DEAD);   /* its process died between calls */
+    res = agent_binding_initialize(p.wanting, 201, &p.newcomer);
+    ok(res == NAP_RESULT_OK, "the id of a dead holder binds again at once: got %#x", (unsigned)res);
+    ok(fake_client_wait(&p.holder, fake_client_releases, 1) && p.holder.released_died == 1,
+       "the dead holder was released as dead (died %d)", p.holder.released_died);
+    ok(last_event(&p.t.events, AGENT_EVENT_CLIENT_DIED, 201).result == NAP_RESULT_RPC_SERVER_UNAVAILABLE,
+       "its death was reported with the transport error");
+    ok(agent_binding_check(p.held) == NAP_RESULT_NOT_INITIALIZED, "the old binding is no longer bound");
+    agent_raise_soh_change(p.t.agent);
+    ok(fake_client_wait(&p.newcomer, fake_client_notifications, 1), "the new client gets the next change");
+    ok(fake_client_count(&p.holder, &p.holder.calls_after_release) == 0,
+       "nothing called the dead holder after its release");
+    holder_pair_end(&p);
+}
+
+static void test_frozen_holder_refuses_after_the_probe_timeout(void)
+{
+    struct holder_pair p;
+    nap_result res;
+    uint64_t start, took;
+
+    holder_pair_setup(&p, 202, FAKE_FREEZE);
+    agent_raise_soh_change(p.t.agent);
+    ok(fake_client_wait(&p.holder, fake_client_frozen, 1), "the holder is frozen inside NotifySoHChange");
+    start = uv_hrtime();
+    res = agent_binding_initialize(p.wanting, 202, &p.newcomer);
+    took = (uv_hrtime() - start) / 1000000;
+    ok(res == NAP_RESULT_ALREADY_INITIALIZED && took >= AGENT_HOLDER_PROBE_TIMEOUT_MS - 50
+           && took < AGENT_HOLDER_PROBE_TIMEOUT_MS + 2000,
+       "behind a frozen holder, Initialize is refused after the probe timeout: %#x after %llu ms", (unsigned)res,
+       (unsigned long long)took);
+    /* Thawed, the holder answers the probe that waited: the abandoned request is the loop's to free
+     * (the sanitizers see a leak or a double free), and the refusal is reported then. */
+    fake_client_set(&p.holder, FAKE_ANSWER_OK);
+    fake_client_unfreeze(&p.holder);
+    ok(fake_client_wait(&p.holder, fake_client_count_alive_probes, 1), "the probe ran once the holder thawed");
+    agent_binding_destroy(p.held);   /* waits for every call on the holder, the probe's return included */
+    p.held = NULL;
+    ok(events_of(&p.t.events, AGENT_EVENT_INITIALIZE_REFUSED, 202) == 1, "the refusal was reported once, got %u",
+       events_of(&p.t.events, AGENT_EVENT_INITIALIZE_REFUSED, 202));
+    /* The same id with the holder gone binds as usual, from a thread (the timed path). */
+    p.call.binding = p.wanting, p.call.id = 202, p.call.client = &p.newcomer;
+    uv_thread_create(&p.thread, initialize_thread, &p.call);
+    uv_thread_join(&p.thread);
+    ok(p.call.result == NAP_RESULT_OK, "with the holder gone the id binds: got %#x", (unsigned)p.call.result);
+    holder_pair_end(&p);
+}
+
+static void test_holder_leaving_while_probed_hands_its_id_over(void)
+{
+    struct holder_pair p;
+    struct uninitialize_call u;
+    uv_thread_t ut;
+    nap_result res;
+
+    holder_pair_start_probed(&p, 203);
+    res = agent_binding_check(p.held);
+    ok(res == NAP_RESULT_OK, "the holder is still bound while the newcomer waits: %#x", (unsigned)res);
+    /* The holder lets go meanwhile, as an EC shutting down does; its Uninitialize waits for the
+     * frozen call, so it runs on a thread too. */
+    u.binding = p.held, u.result = (nap_result)-1;
+    uv_thread_create(&ut, uninitialize_thread, &u);
+    uv_thread_join(&p.thread);
+    ok(p.call.result == NAP_RESULT_OK && p.call.took_ms < AGENT_HOLDER_PROBE_TIMEOUT_MS,
+       "the newcomer binds as soon as the holder let go: %#x after %llu ms", (unsigned)p.call.result,
+       (unsigned long long)p.call.took_ms);
+    fake_client_unfreeze(&p.holder);
+    uv_thread_join(&ut);
+    ok(u.result == NAP_RESULT_OK, "the holder's Uninitialize returned once its call did: %#x", (unsigned)u.result);
+    ok(fake_client_count(&p.holder, &p.holder.alive_probes) == 0, "the dropped probe never called the holder");
+    holder_pair_end(&p);
+}
+
+static void test_stop_answers_a_waiting_probe(void)
+{
+    struct holder_pair p;
+    struct stop_call s;
+    uv_thread_t st;
+
+    holder_pair_start_probed(&p, 204);
+    s.agent = p.t.agent;
+    uv_thread_create(&st, stop_thread, &s);
+    uv_thread_join(&p.thread);
+    ok(p.call.result == NAP_RESULT_SERVICE_NOT_RUNNING,
+       "a stop while the probe waits answers the newcomer SERVICE_NOT_RUNNING: %#x", (unsigned)p.call.result);
+    fake_client_unfreeze(&p.holder);
+    uv_thread_join(&st);
+    ok(p.newcomer.releases == 0 && fake_client_releases(&p.holder) == 1, "only the holder was released (%u, %u)",
+       p.newcomer.releases, fake_client_releases(&p.holder));
+    holder_pair_end(&p);
+}
+
 int main(void)
 {
     test_frozen_client_delays_nobody_else();
@@ -295,5 +510,10 @@ int main(void)
     test_uninitialize_inside_the_callback_does_not_deadlock();
     test_concurrent_callers_all_get_answers();
     test_stop_refuses_calls_and_releases_everyone();
+    test_live_holder_keeps_its_id();
+    test_dead_holder_gives_its_id_up();
+    test_frozen_holder_refuses_after_the_probe_timeout();
+    test_holder_leaving_while_probed_hands_its_id_over();
+    test_stop_answers_a_waiting_probe();
     return tap_done();
 }

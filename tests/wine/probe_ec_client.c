@@ -1,7 +1,7 @@
 /* A misbehaving enforcement client for t_client_faults: binds ID, then on its first
  * NotifySoHChange either reports a failure and lives on ("fail", to be killed with a retry
- * pending), never returns ("freeze") or dies inside the call ("die"). Signals the named events it
- * is given. */
+ * pending; "idle" when no change comes before it is killed), never returns ("freeze") or dies
+ * inside the call ("die"). Signals the named events it is given. */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 
     if (argc != 5)
     {
-        fprintf(stderr, "usage: probe_ec_client ID fail|freeze|die READY_EVENT REACTED_EVENT\n");
+        fprintf(stderr, "usage: probe_ec_client ID fail|idle|freeze|die READY_EVENT REACTED_EVENT\n");
         return 2;
     }
     freeze = !strcmp(argv[2], "freeze");

@@ -1,13 +1,14 @@
 /* A misbehaving system health agent for t_client_faults: binds ID, reports a health change, and
  * when the agent calls its GetSoHRequest either dies inside the call ("die") or never returns
- * ("freeze"). Signals the named events it is given: ready once bound, reacted inside the call. */
+ * ("freeze"); or binds and does nothing until it is killed ("idle"). Signals the named events it
+ * is given: ready once bound, reacted inside the call. */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <napagentclasses.h>
 #include <napsystemhealthagent.h>
 
-static BOOL die;
+static BOOL die, idle;
 static HANDLE reacted;
 
 static HRESULT WINAPI callback_QueryInterface(INapSystemHealthAgentCallback *iface, REFIID riid, void **out)
@@ -50,10 +51,11 @@ int main(int argc, char **argv)
 
     if (argc != 5)
     {
-        fprintf(stderr, "usage: probe_sha_client ID die|freeze READY_EVENT REACTED_EVENT\n");
+        fprintf(stderr, "usage: probe_sha_client ID die|freeze|idle READY_EVENT REACTED_EVENT\n");
         return 2;
     }
     die = !strcmp(argv[2], "die");
+    idle = !strcmp(argv[2], "idle");
     ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[3]);
     reacted = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[4]);
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
@@ -67,7 +69,8 @@ int main(int argc, char **argv)
         return 1;
     }
     SetEvent(ready);
-    INapSystemHealthAgentBinding_NotifySoHChange(binding);
+    if (!idle)
+        INapSystemHealthAgentBinding_NotifySoHChange(binding);
     /* Lives until it dies in the callback or the test kills it. */
     Sleep(INFINITE);
     return 0;

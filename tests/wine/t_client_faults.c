@@ -21,6 +21,8 @@
 #define SHA_ID 0x7C000101u
 #define DYING_SHA_ID 0x7C000102u
 #define FROZEN_SHA_ID 0x7C000103u
+#define IDLE_ID 0x7C000005u
+#define IDLE_SHA_ID 0x7C000104u
 
 struct probe
 {
@@ -144,13 +146,12 @@ static void test_frozen_client(INapSystemHealthAgentBinding *sha, INapEnforcemen
     end_probe(&probe);
 }
 
-/* Binds kind's id on a fresh binding, retrying while the agent still holds the dead client's
- * binding; returns how long that took (ms), or -1 if it never succeeded within 15 s. */
-static long rebind_delay(BOOL ec, UINT32 id)
+/* One Initialize of kind's id on a fresh binding (uninitialized again on success); *took: ms. */
+static HRESULT initialize_once(BOOL ec, UINT32 id, DWORD *took)
 {
     INapEnforcementClientBinding *ec_binding = NULL;
     INapSystemHealthAgentBinding *sha_binding = NULL;
-    DWORD start = GetTickCount();
+    DWORD start;
     HRESULT hr;
 
     if (ec)
@@ -160,24 +161,36 @@ static long rebind_delay(BOOL ec, UINT32 id)
         sha_binding = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER,
                                     &IID_INapSystemHealthAgentBinding);
     if (!ec_binding && !sha_binding)
-        return -1;
-    do
-    {
-        hr = ec ? INapEnforcementClientBinding_Initialize(ec_binding, id, &ec_callback)
-                : INapSystemHealthAgentBinding_Initialize(sha_binding, id, &sha_callback);
-        if (hr == HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED))
-            Sleep(100);
-    } while (hr == HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) && GetTickCount() - start < 15000);
+        return E_FAIL;
+    start = GetTickCount();
+    hr = ec ? INapEnforcementClientBinding_Initialize(ec_binding, id, &ec_callback)
+            : INapSystemHealthAgentBinding_Initialize(sha_binding, id, &sha_callback);
+    *took = GetTickCount() - start;
     if (ec_binding)
     {
-        INapEnforcementClientBinding_Uninitialize(ec_binding);
+        if (hr == S_OK)
+            INapEnforcementClientBinding_Uninitialize(ec_binding);
         INapEnforcementClientBinding_Release(ec_binding);
     }
     if (sha_binding)
     {
-        INapSystemHealthAgentBinding_Uninitialize(sha_binding);
+        if (hr == S_OK)
+            INapSystemHealthAgentBinding_Uninitialize(sha_binding);
         INapSystemHealthAgentBinding_Release(sha_binding);
     }
+    return hr;
+}
+
+/* Binds kind's id on a fresh binding, retrying while the agent still holds the dead client's
+ * binding; returns how long that took (ms), or -1 if it never succeeded within 15 s. */
+static long rebind_delay(BOOL ec, UINT32 id)
+{
+    DWORD start = GetTickCount(), took;
+    HRESULT hr;
+
+    while ((hr = initialize_once(ec, id, &took)) == HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED)
+           && GetTickCount() - start < 15000)
+        Sleep(100);
     return hr == S_OK ? (long)(GetTickCount() - start) : -1;
 }
 
@@ -198,6 +211,28 @@ static void test_client_dying_in_callback(INapSystemHealthAgentBinding *sha, INa
     diag("an EC that died inside NotifySoHChange: its id bindable again after %ld ms", delay);
     ok(delay >= 0 && delay < 5000, "its id is bindable again within 5 s: %ld ms", delay);
     end_probe(&probe);
+}
+
+/* A client killed between calls, nothing pending: no call of the agent's ever fails on it, and
+ * under Wine COM never runs its objects down. The id must still be free for its restarted
+ * process: an Initialize of a held id asks the holder whether it is alive first. */
+static void test_killed_between_calls(BOOL ec, UINT32 id)
+{
+    const char *kind = ec ? "EC" : "SHA";
+    struct probe probe;
+    DWORD took;
+    HRESULT hr;
+
+    ok(start_probe(&probe, ec ? "probe_ec_client.exe" : "probe_sha_client.exe", id, "idle"),
+       "the idle %s's process bound its id", kind);
+    hr = initialize_once(ec, id, &took);
+    ok(hr == HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED) && took < 2000,
+       "while that %s lives its id stays its own: %#lx after %lu ms", kind, hr, took);
+    end_probe(&probe);
+    hr = initialize_once(ec, id, &took);
+    diag("an %s killed between calls: the next Initialize of its id took %lu ms", kind, took);
+    ok(hr == S_OK && took < 2000, "once it is killed, the first Initialize of its id binds: %#lx after %lu ms", hr,
+       took);
 }
 
 /* SHAs dying or freezing inside the agent's GetSoHRequest. */
@@ -244,11 +279,7 @@ int main(void)
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);
-    management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
-    diagnostics = create_object(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
-    good = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
-    sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
-    if (!management || !diagnostics || !good || !sha)
+    if (!create_client_objects(&management, &diagnostics, &good, &sha))
         tap_bail("cannot reach napagent");
 
     register_ec(management, diagnostics, DEAD_ID);
@@ -271,6 +302,11 @@ int main(void)
     fill_registration(&info, FROZEN_SHA_ID, sha_name, 0);
     INapClientManagement_RegisterSystemHealthAgent(management, &info);
     test_sha_faults(sha, good);
+    register_ec(management, diagnostics, IDLE_ID);
+    test_killed_between_calls(TRUE, IDLE_ID);
+    fill_registration(&info, IDLE_SHA_ID, sha_name, 0);
+    INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    test_killed_between_calls(FALSE, IDLE_SHA_ID);
 
     INapEnforcementClientBinding_Uninitialize(good);
     INapSystemHealthAgentBinding_Uninitialize(sha);
@@ -280,12 +316,11 @@ int main(void)
     unregister_ec(management, DYING_ID);
     INapClientManagement_UnregisterSystemHealthAgent(management, DYING_SHA_ID);
     INapClientManagement_UnregisterSystemHealthAgent(management, FROZEN_SHA_ID);
+    unregister_ec(management, IDLE_ID);
+    INapClientManagement_UnregisterSystemHealthAgent(management, IDLE_SHA_ID);
     hr = INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
     ok(hr == S_OK, "unregister the SHA: got %#lx", hr);
-    INapEnforcementClientBinding_Release(good);
-    INapSystemHealthAgentBinding_Release(sha);
-    INapAgentDiagnostics_Release(diagnostics);
-    INapClientManagement_Release(management);
+    release_client_objects(management, diagnostics, good, sha);
     CoUninitialize();
     return tap_done();
 }

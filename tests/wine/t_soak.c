@@ -4,7 +4,7 @@
  * and binds again; the next cycle starts when all have applied. Each EC checks it got exactly two
  * notifications per change, none lost and none extra; this process checks the cycles all
  * completed and asks the service (INapAgentDiagnostics::GetResourceUsage) for its committed
- * memory and handle count after a warm-up and at the end. NAPAGENT_SOAK_SECONDS (default 8) and NAPAGENT_SOAK_CLIENTS (default 3) size the run;
+ * memory and handle count ten times over the run (the curve), after a warm-up and at the end. NAPAGENT_SOAK_SECONDS (default 8) and NAPAGENT_SOAK_CLIENTS (default 3) size the run;
  * make soak runs it for 10 minutes. */
 #include <windows.h>
 #include <stdio.h>
@@ -44,9 +44,10 @@ static BOOL all_applied(HANDLE applied, int count, DWORD timeout_ms)
 int main(void)
 {
     const char *seconds_env = getenv("NAPAGENT_SOAK_SECONDS"), *clients_env = getenv("NAPAGENT_SOAK_CLIENTS");
+    const char *hold = getenv("NAPAGENT_SOAK_HOLD");
     DWORD seconds = seconds_env ? strtoul(seconds_env, NULL, 10) : 8;
     int clients = clients_env ? atoi(clients_env) : 3;
-    NapAgentRetryPolicy fast = {5, 1000, 5, 0, 1000}, defaults = {2000, 2000, 120000, 200, 10};
+    NapAgentRetryPolicy fast = {5, 1000, 5, 0, 1000};
     INapClientManagement *management = NULL;
     INapAgentDiagnostics *diagnostics = NULL;
     INapSystemHealthAgentBinding *sha = NULL;
@@ -56,7 +57,7 @@ int main(void)
     HANDLE processes[MAX_CLIENTS], applied, stop;
     NapAgentResourceUsage warm, end;
     unsigned cycles = 0, warm_cycles = 0, good_exits = 0;
-    DWORD start, elapsed = 0, code;
+    DWORD start, elapsed = 0, code, sample_every, next_sample;
     BOOL sampled_warm = FALSE, stalled = FALSE;
     HRESULT hr;
 
@@ -91,16 +92,36 @@ int main(void)
     ok(all_applied(applied, clients, 15000), "%d EC processes bound", clients);
 
     diag("soak: %d clients for %lu s", clients, seconds);
+    /* Ten samples over the run make the memory curve: growth that flattens is a warm-up, growth
+     * that keeps its slope is a leak. */
+    sample_every = seconds * 100 > 1000 ? seconds * 100 : 1000;
     start = GetTickCount();
+    next_sample = sample_every;
     while ((elapsed = GetTickCount() - start) < seconds * 1000)
     {
         INapSystemHealthAgentBinding_NotifySoHChange(sha);
         if (!all_applied(applied, clients, 10000))
         {
             stalled = TRUE;
+            /* NAPAGENT_SOAK_HOLD=S keeps every process as it is for S seconds, for winedbg. */
+            if (hold && *hold)
+            {
+                diag("soak stalled after %u cycles; holding %s s for a debugger (this process is %lu)", cycles, hold,
+                     GetCurrentProcessId());
+                Sleep(strtoul(hold, NULL, 10) * 1000);
+            }
             break;
         }
         ++cycles;
+        if (GetTickCount() - start >= next_sample)
+        {
+            NapAgentResourceUsage now;
+
+            if (INapAgentDiagnostics_GetResourceUsage(diagnostics, &now) == S_OK)
+                diag("soak curve: %6lu ms %7u cycles %10I64u bytes committed %4lu handles %3lu threads",
+                     GetTickCount() - start, cycles, now.commitBytes, now.handles, now.threads);
+            next_sample += sample_every;
+        }
         /* The first quarter of the run warms the heaps and the thread pool up; growth is measured
          * from there. */
         if (!sampled_warm && cycles >= WARM_UP_CYCLES && GetTickCount() - start >= seconds * 250)
@@ -148,22 +169,8 @@ int main(void)
     INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
     for (int i = 0; i < clients; ++i)
         INapClientManagement_UnregisterEnforcementClient(management, EC_BASE + i);
-    /* Back to the defaults, live and in the registry (SetRetryPolicy wrote the values there). */
-    hr = INapAgentDiagnostics_SetRetryPolicy(diagnostics, napAgentRetryAll, &defaults);
+    hr = reset_retry_policy(diagnostics);
     ok(hr == S_OK, "retry policy back to the defaults: got %#lx", hr);
-    {
-        static const WCHAR *const names[] = {L"RetryInitialDelayMs", L"RetryBackoffFactorPermille",
-                                             L"RetryMaxDelayMs", L"RetryJitterPermille", L"RetryWarningAttempts"};
-        HKEY key;
-
-        if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\napagent\\Parameters", 0,
-                           KEY_SET_VALUE, &key))
-        {
-            for (size_t i = 0; i < ARRAYSIZE(names); ++i)
-                RegDeleteValueW(key, names[i]);
-            RegCloseKey(key);
-        }
-    }
     INapSystemHealthAgentBinding_Release(sha);
     INapAgentDiagnostics_Release(diagnostics);
     INapClientManagement_Release(management);

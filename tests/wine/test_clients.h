@@ -236,6 +236,27 @@ static inline void *create_object(REFCLSID clsid, DWORD context, REFIID iid)
 }
 
 /* A registration with every string set, as real clients fill it. */
+/* The objects most tests start from, created as an SDK client creates them (management and the
+ * bindings in-process through qagent.dll, diagnostics from the service); FALSE if any is missing. */
+static inline BOOL create_client_objects(INapClientManagement **management, INapAgentDiagnostics **diagnostics,
+                                         INapEnforcementClientBinding **ec, INapSystemHealthAgentBinding **sha)
+{
+    *management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
+    *diagnostics = create_object(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
+    *ec = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
+    *sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
+    return *management && *diagnostics && *ec && *sha;
+}
+
+static inline void release_client_objects(INapClientManagement *management, INapAgentDiagnostics *diagnostics,
+                                          INapEnforcementClientBinding *ec, INapSystemHealthAgentBinding *sha)
+{
+    INapEnforcementClientBinding_Release(ec);
+    INapSystemHealthAgentBinding_Release(sha);
+    INapAgentDiagnostics_Release(diagnostics);
+    INapClientManagement_Release(management);
+}
+
 static inline void fill_registration(NapComponentRegistrationInfo *info, UINT32 id, WCHAR *name, UINT32 type)
 {
     static WCHAR empty[] = L"";
@@ -261,6 +282,26 @@ static inline HRESULT register_enabled_ec(INapClientManagement *management, INap
     hr = INapClientManagement_RegisterEnforcementClient(management, &info);
     if (SUCCEEDED(hr))
         hr = INapAgentDiagnostics_SetEnforcementClientEnabled(diagnostics, id, TRUE);
+    return hr;
+}
+
+/* Puts the retry policy back to the defaults, live, and removes the values SetRetryPolicy wrote
+ * under Parameters, so that the next test starts from a clean configuration. */
+static inline HRESULT reset_retry_policy(INapAgentDiagnostics *diagnostics)
+{
+    static const WCHAR *const names[] = {L"RetryInitialDelayMs", L"RetryBackoffFactorPermille", L"RetryMaxDelayMs",
+                                         L"RetryJitterPermille", L"RetryWarningAttempts"};
+    NapAgentRetryPolicy defaults = {2000, 2000, 120000, 200, 10};
+    HRESULT hr = INapAgentDiagnostics_SetRetryPolicy(diagnostics, napAgentRetryAll, &defaults);
+    HKEY key;
+
+    if (!RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\napagent\\Parameters", 0,
+                       KEY_SET_VALUE, &key))
+    {
+        for (size_t i = 0; i < ARRAYSIZE(names); ++i)
+            RegDeleteValueW(key, names[i]);
+        RegCloseKey(key);
+    }
     return hr;
 }
 

@@ -1,0 +1,254 @@
+/* Clients killed at random points. Victim processes (probe_victim.exe), an EC or an SHA in turn
+ * at random, bind one id of their kind and keep busy with ordinary work while this process, an
+ * SHA too, reports health changes every few milliseconds; each victim is killed after a random
+ * time, wherever it happens to be: inside a callback from the agent, inside a call to it, or
+ * between calls (for an EC, possibly with a retry pending). After every kill:
+ * - the next victim of that kind binds the same id (the agent tells a dead holder from a live one);
+ * - the service answers, and a well-behaved EC in this process still gets the next change and
+ *   applies it.
+ * At the end the kills are tallied by where they landed, and the service's handles and memory
+ * are compared with the start. NAPAGENT_KILLS (default 30) sets the number of kills,
+ * NAPAGENT_SEED the random sequence. */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <napagentclasses.h>
+#include <napagentdiag.h>
+#include <napenforcementclient.h>
+#include <napmanagement.h>
+#include <napsystemhealthagent.h>
+#include "../tap.h"
+#include "wine_test.h"
+#include "test_clients.h"
+#include "victim_state.h"
+
+#define GOOD_EC_ID 0x75000001u
+#define VICTIM_EC_ID 0x75000002u
+#define DRIVER_SHA_ID 0x75000101u
+#define VICTIM_SHA_ID 0x75000102u
+
+enum landing { IN_CALLBACK, IN_CALL, RETRY_PENDING, BETWEEN_CALLS, LANDINGS };
+static const char *const landing_names[LANDINGS] = {
+    "inside a callback from the agent", "inside a call to the agent",
+    "between calls with a retry pending", "between calls",
+};
+
+static UINT32 rng;
+
+static UINT32 next_random(void)
+{
+    rng = rng * 1103515245u + 12345u;
+    return rng >> 16;
+}
+
+struct victim
+{
+    HANDLE process;
+    HANDLE mapping;
+    volatile struct victim_state *state;
+};
+
+static BOOL start_victim(struct victim *v, BOOL ec, unsigned n)
+{
+    char map_name[64], ready_name[64], args[256];
+    HANDLE ready;
+    BOOL bound;
+
+    snprintf(map_name, sizeof(map_name), "napagent-victim-%lu-%u", GetCurrentProcessId(), n);
+    snprintf(ready_name, sizeof(ready_name), "napagent-victim-ready-%lu-%u", GetCurrentProcessId(), n);
+    v->mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, sizeof(struct victim_state),
+                                    map_name);
+    v->state = v->mapping ? MapViewOfFile(v->mapping, FILE_MAP_WRITE, 0, 0, sizeof(struct victim_state)) : NULL;
+    ready = CreateEventA(NULL, TRUE, FALSE, ready_name);
+    snprintf(args, sizeof(args), "%s %#x %s %s %u", ec ? "ec" : "sha", ec ? VICTIM_EC_ID : VICTIM_SHA_ID, map_name,
+             ready_name, next_random());
+    v->process = v->state && ready ? start_helper("probe_victim.exe", args) : NULL;
+    bound = v->process && WaitForSingleObject(ready, 15000) == WAIT_OBJECT_0;
+    if (ready)
+        CloseHandle(ready);
+    return bound;
+}
+
+static void end_victim(struct victim *v)
+{
+    if (v->process)
+        CloseHandle(v->process);
+    if (v->state)
+        UnmapViewOfFile((void *)v->state);
+    if (v->mapping)
+        CloseHandle(v->mapping);
+}
+
+/* Kills the victim and says where it was at its death. */
+static enum landing kill_victim(struct victim *v, BOOL ec)
+{
+    TerminateProcess(v->process, 9);
+    WaitForSingleObject(v->process, 5000);
+    if (v->state->in_callback > 0)
+        return IN_CALLBACK;
+    if (v->state->in_call > 0)
+        return IN_CALL;
+    return ec && v->state->retry_pending ? RETRY_PENDING : BETWEEN_CALLS;
+}
+
+/* The good EC (this process) takes what is pending, then must get and apply one more change. */
+static DWORD good_ec_round_trip(INapEnforcementClientBinding *good, INapSystemHealthAgentBinding *sha, HRESULT *hr)
+{
+    DWORD start;
+    BOOL hint;
+
+    INapEnforcementClientBinding_GetSoHRequest(good, &own_connection, &hint);
+    ResetEvent(ec_notified);
+    start = GetTickCount();
+    INapSystemHealthAgentBinding_NotifySoHChange(sha);
+    if (WaitForSingleObject(ec_notified, 5000) != WAIT_OBJECT_0)
+    {
+        *hr = E_FAIL;
+        return GetTickCount() - start;
+    }
+    *hr = INapEnforcementClientBinding_GetSoHRequest(good, &own_connection, &hint);
+    return GetTickCount() - start;
+}
+
+static void unregister(INapClientManagement *management, BOOL ec, UINT32 id)
+{
+    HRESULT hr;
+
+    for (int tries = 0; tries < 100; ++tries)
+    {
+        hr = ec ? INapClientManagement_UnregisterEnforcementClient(management, id)
+                : INapClientManagement_UnregisterSystemHealthAgent(management, id);
+        if (hr != NAP_E_STILL_BOUND)
+            break;
+        Sleep(100);
+    }
+    ok(hr == S_OK, "unregister %s %#x: got %#lx", ec ? "EC" : "SHA", id, hr);
+}
+
+int main(void)
+{
+    const char *kills_env = getenv("NAPAGENT_KILLS"), *seed_env = getenv("NAPAGENT_SEED");
+    unsigned kills = kills_env ? strtoul(kills_env, NULL, 10) : 30, landed[LANDINGS] = {0};
+    unsigned bind_failures = 0, served = 0, pings = 0, victims[2] = {0}, callbacks = 0, calls = 0;
+    NapAgentRetryPolicy quick = {20, 2000, 200, 0, 1000};
+    INapClientManagement *management;
+    INapAgentDiagnostics *diagnostics;
+    INapEnforcementClientBinding *good;
+    INapSystemHealthAgentBinding *sha;
+    NapComponentRegistrationInfo info;
+    NapAgentResourceUsage before, after;
+    WCHAR ec_name[] = L"kill test EC", sha_name[] = L"kill test SHA";
+    DWORD worst_bind = 0, worst_trip = 0;
+    unsigned warm_up;
+    HRESULT hr;
+
+    rng = seed_env ? (UINT32)strtoul(seed_env, NULL, 0) : 20261125u;
+    if (kills < 2)
+        kills = 2;
+    warm_up = kills / 3 < 10 ? kills / 3 : 10;
+    sha_callback_id = DRIVER_SHA_ID;
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!create_client_objects(&management, &diagnostics, &good, &sha))
+        tap_bail("cannot reach napagent");
+    diag("seed %u, %u kills", rng, kills);
+    /* Retries come back within 20-200 ms: an EC victim often dies with one pending or running. */
+    hr = INapAgentDiagnostics_SetRetryPolicy(diagnostics, napAgentRetryAll, &quick);
+    ok(hr == S_OK, "a quick retry policy for the run: got %#lx", hr);
+    hr = register_enabled_ec(management, diagnostics, GOOD_EC_ID, ec_name);
+    if (SUCCEEDED(hr))
+        hr = register_enabled_ec(management, diagnostics, VICTIM_EC_ID, ec_name);
+    fill_registration(&info, DRIVER_SHA_ID, sha_name, 0);
+    if (SUCCEEDED(hr))
+        hr = INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    fill_registration(&info, VICTIM_SHA_ID, sha_name, 0);
+    if (SUCCEEDED(hr))
+        hr = INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    if (SUCCEEDED(hr))
+        hr = INapEnforcementClientBinding_Initialize(good, GOOD_EC_ID, &ec_callback);
+    if (SUCCEEDED(hr))
+        hr = INapSystemHealthAgentBinding_Initialize(sha, DRIVER_SHA_ID, &sha_callback);
+    ok(hr == S_OK, "the good EC and the driver's SHA bound, the victims' ids registered: got %#lx", hr);
+
+    for (unsigned n = 0; n < kills; ++n)
+    {
+        /* The first kills grow the worker pool and Wine's RPC threads: measured from there. */
+        if (n == warm_up)
+        {
+            hr = INapAgentDiagnostics_GetResourceUsage(diagnostics, &before);
+            ok(hr == S_OK, "the service's resources measured after %u kills: %#lx", n, hr);
+        }
+        BOOL ec = next_random() % 2;
+        DWORD lifetime = 20 + next_random() % 400, born, trip;
+        struct victim v = {0};
+
+        if (!start_victim(&v, ec, n))
+        {
+            ++bind_failures;
+            diag("kill %u: the %s victim did not bind (attempts %ld)", n, ec ? "EC" : "SHA",
+                 v.state ? v.state->bind_attempts : -1);
+            end_victim(&v);
+            continue;
+        }
+        ++victims[ec];
+        if ((DWORD)v.state->bind_ms > worst_bind)
+            worst_bind = v.state->bind_ms;
+        /* Changes keep coming while the victim lives: an EC victim is called back all the time. */
+        born = GetTickCount();
+        while (GetTickCount() - born < lifetime)
+        {
+            INapSystemHealthAgentBinding_NotifySoHChange(sha);
+            Sleep(5 + next_random() % 20);
+        }
+        ++landed[kill_victim(&v, ec)];
+        callbacks += v.state->callbacks;
+        calls += v.state->calls;
+        end_victim(&v);
+        pings += INapAgentDiagnostics_Ping(diagnostics) == S_OK;
+        trip = good_ec_round_trip(good, sha, &hr);
+        if (hr == S_OK)
+            ++served;
+        else
+            diag("kill %u: the good EC was not served: %#lx after %lu ms", n, hr, trip);
+        if (trip > worst_trip)
+            worst_trip = trip;
+    }
+
+    for (int i = 0; i < LANDINGS; ++i)
+        diag("killed %s: %u", landing_names[i], landed[i]);
+    diag("%u EC and %u SHA victims: %u callbacks and %u calls of their own before they died", victims[1], victims[0],
+         callbacks, calls);
+    diag("slowest bind of a victim after the previous one was killed: %lu ms; slowest good round trip: %lu ms",
+         worst_bind, worst_trip);
+    ok(bind_failures == 0, "every victim bound the id its killed predecessor held: %u failures in %u", bind_failures,
+       kills);
+    ok(pings == kills, "the service answered after every kill: %u of %u", pings, kills);
+    ok(served == kills, "the good EC got and applied a change after every kill: %u of %u", served, kills);
+    ok(landed[IN_CALLBACK] + landed[IN_CALL] + landed[BETWEEN_CALLS] + landed[RETRY_PENDING] == kills - bind_failures,
+       "every kill landed somewhere");
+
+    INapEnforcementClientBinding_Uninitialize(good);
+    INapSystemHealthAgentBinding_Uninitialize(sha);
+    unregister(management, TRUE, VICTIM_EC_ID);
+    unregister(management, FALSE, VICTIM_SHA_ID);
+    unregister(management, TRUE, GOOD_EC_ID);
+    unregister(management, FALSE, DRIVER_SHA_ID);
+    hr = INapAgentDiagnostics_GetResourceUsage(diagnostics, &after);
+    ok(hr == S_OK, "the service's resources measured at the end: %#lx", hr);
+    diag("service from kill %u to the end (%u kills): handles %lu -> %lu, committed %I64u -> %I64u bytes "
+         "(%+.0f per kill), threads %lu -> %lu", warm_up, kills - warm_up, before.handles, after.handles,
+         before.commitBytes, after.commitBytes,
+         ((double)after.commitBytes - (double)before.commitBytes) / (kills - warm_up), before.threads, after.threads);
+    /* Wine leaves a little behind in the service per killed client: the COM bookkeeping of its
+     * objects (never run down) and one event handle of its broken RPC connection (measured by
+     * handle type: only Event grows, ~1 per kill; clean exits, as in the soak, leave nothing).
+     * More than that would be ours. */
+    ok(after.handles <= before.handles + (kills - warm_up) + 10,
+       "the service's handles grow by at most one per kill (Wine's RPC): %lu -> %lu over %u kills", before.handles,
+       after.handles, kills - warm_up);
+    hr = reset_retry_policy(diagnostics);
+    ok(hr == S_OK, "retry policy back to the defaults: got %#lx", hr);
+    release_client_objects(management, diagnostics, good, sha);
+    CoUninitialize();
+    return tap_done();
+}
