@@ -16,6 +16,8 @@ static void usage(FILE *out)
              L"  show state [--json]          the agent's state: isolation, enforcement clients and system\n"
              L"                               health agents, pending health changes and their retries\n"
              L"  show config [--json]         the Parameters values: configured, default and in effect\n"
+             L"  show usage [--json]          the service's memory, handles, threads and the objects\n"
+             L"                               clients hold (sample twice to see whether it grows)\n"
              L"  set retry NAME=VALUE ...     change the retry policy now and for good; NAME one of\n"
              L"                               RetryInitialDelayMs, RetryBackoffFactorPermille,\n"
              L"                               RetryMaxDelayMs, RetryJitterPermille, RetryWarningAttempts\n"
@@ -30,6 +32,7 @@ enum command
     COMMAND_ENFORCEMENT,
     COMMAND_SHOW_STATE,
     COMMAND_SHOW_CONFIG,
+    COMMAND_SHOW_USAGE,
     COMMAND_SET_RETRY,
 };
 
@@ -55,6 +58,7 @@ static int run(const struct invocation *in)
     case COMMAND_ENFORCEMENT: result = command_enforcement(in->id, in->enable); break;
     case COMMAND_SHOW_STATE: result = command_show_state(in->json); break;
     case COMMAND_SHOW_CONFIG: result = command_show_config(in->json); break;
+    case COMMAND_SHOW_USAGE: result = command_show_usage(in->json); break;
     case COMMAND_SET_RETRY: result = command_set_retry(in->argc, in->argv); break;
     }
     CoUninitialize();
@@ -99,14 +103,15 @@ static int parse_show(int argc, WCHAR **argv, struct invocation *in)
 {
     BOOL state = argc >= 3 && !wcscmp(argv[2], L"state");
     BOOL config = argc >= 3 && (!wcscmp(argv[2], L"config") || !wcscmp(argv[2], L"configuration"));
+    BOOL usage = argc >= 3 && !wcscmp(argv[2], L"usage");
 
     in->json = argc == 4 && !wcscmp(argv[3], L"--json");
-    if ((!state && !config) || argc > 4 || (argc == 4 && !in->json))
+    if ((!state && !config && !usage) || argc > 4 || (argc == 4 && !in->json))
     {
-        fwprintf(stderr, L"napctl: usage: napctl show state|config [--json]\n");
+        fwprintf(stderr, L"napctl: usage: napctl show state|config|usage [--json]\n");
         return NAPCTL_USAGE;
     }
-    in->command = state ? COMMAND_SHOW_STATE : COMMAND_SHOW_CONFIG;
+    in->command = state ? COMMAND_SHOW_STATE : config ? COMMAND_SHOW_CONFIG : COMMAND_SHOW_USAGE;
     return NAPCTL_OK;
 }
 

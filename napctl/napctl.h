@@ -32,6 +32,7 @@ int command_ping(int count);
 int command_enforcement(UINT32 id, BOOL enable);
 int command_show_state(BOOL json);
 int command_show_config(BOOL json);
+int command_show_usage(BOOL json);
 /* argv: the NAME=VALUE words after "set retry". */
 int command_set_retry(int argc, WCHAR **argv);
 

@@ -60,7 +60,10 @@ static ULONG WINAPI agent_diagnostics_Release(INapAgentDiagnostics *iface)
     ULONG ref = InterlockedDecrement(&diagnostics->ref);
 
     if (!ref)
+    {
+        resource_usage_object_destroyed(SERVED_OTHER);
         HeapFree(GetProcessHeap(), 0, diagnostics);
+    }
     return ref;
 }
 
@@ -203,6 +206,7 @@ HRESULT agent_diagnostics_create(REFIID riid, void **out)
         return E_OUTOFMEMORY;
     diagnostics->INapAgentDiagnostics_iface.lpVtbl = &agent_diagnostics_vtbl;
     diagnostics->ref = 1;
+    resource_usage_object_created(SERVED_OTHER);
     hr = INapAgentDiagnostics_QueryInterface(&diagnostics->INapAgentDiagnostics_iface, riid, out);
     INapAgentDiagnostics_Release(&diagnostics->INapAgentDiagnostics_iface);
     return hr;

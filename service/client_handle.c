@@ -4,11 +4,12 @@
  * worker, because dropping the last one destroys the core binding, which waits for the worker. */
 #include "client_handle.h"
 #include "napagent.h"
+#include "ec_connection.h"
 
 static LONG pending_work;
 static HANDLE work_done;
 
-struct client_handle *client_handle_create(UINT32 id, IUnknown *callback, IUnknown *binding)
+struct client_handle *client_handle_create(UINT32 id, IUnknown *callback, IUnknown *binding, LONG connection_owner)
 {
     struct client_handle *client = HeapAlloc(GetProcessHeap(), 0, sizeof(*client));
 
@@ -17,6 +18,7 @@ struct client_handle *client_handle_create(UINT32 id, IUnknown *callback, IUnkno
     client->id = id;
     client->callback = callback;
     client->binding = binding;
+    client->connection_owner = connection_owner;
     IUnknown_AddRef(callback);
     IUnknown_AddRef(binding);
     return client;
@@ -34,6 +36,7 @@ struct binding_drop
 {
     IUnknown *binding;
     BOOL disconnect;
+    LONG connection_owner;
 };
 
 static void CALLBACK drop_binding(PTP_CALLBACK_INSTANCE instance, void *context)
@@ -44,7 +47,11 @@ static void CALLBACK drop_binding(PTP_CALLBACK_INSTANCE instance, void *context)
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     /* The dead client's stub references would otherwise keep the object forever. */
     if (drop->disconnect)
+    {
         CoDisconnectObject(drop->binding, 0);
+        if (drop->connection_owner)
+            ec_connection_disconnect_owner(drop->connection_owner);
+    }
     IUnknown_Release(drop->binding);
     CoUninitialize();
     HeapFree(GetProcessHeap(), 0, drop);
@@ -61,6 +68,7 @@ void client_handle_release(struct client_handle *client, int died)
     {
         drop->binding = client->binding;
         drop->disconnect = died;
+        drop->connection_owner = client->connection_owner;
         InterlockedIncrement(&pending_work);
         if (TrySubmitThreadpoolCallback(drop_binding, drop, NULL))
             drop = NULL;
@@ -85,14 +93,15 @@ void client_handles_drain(void)
     }
 }
 
-HRESULT client_handle_bind(struct agent_binding *core, UINT32 id, IUnknown *callback, IUnknown *binding)
+HRESULT client_handle_bind(struct agent_binding *core, UINT32 id, IUnknown *callback, IUnknown *binding,
+                           LONG connection_owner)
 {
     struct client_handle *client;
     nap_result result;
 
     if (!callback)
         return E_POINTER;
-    client = client_handle_create(id, callback, binding);
+    client = client_handle_create(id, callback, binding, connection_owner);
     if (!client)
         return E_OUTOFMEMORY;
     result = agent_binding_initialize(core, id, client);

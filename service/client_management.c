@@ -5,6 +5,7 @@
  * allocated with CoTaskMemAlloc, as the proxy/stub (and Qutil's Free* helpers) expect. */
 #include "core/agent.h" /* first: libuv wants winsock2.h before windows.h */
 #include "napagent.h"
+#include "resource_usage.h"
 #include "caller_access.h"
 #include "isolation_info.h"
 #include "counted_string.h"
@@ -207,7 +208,10 @@ static ULONG WINAPI client_management_Release(INapClientManagement2 *iface)
     ULONG ref = InterlockedDecrement(&management->ref);
 
     if (!ref)
+    {
+        resource_usage_object_destroyed(SERVED_OTHER);
         HeapFree(GetProcessHeap(), 0, management);
+    }
     return ref;
 }
 
@@ -346,6 +350,7 @@ HRESULT client_management_create(REFIID riid, void **out)
         return E_OUTOFMEMORY;
     management->INapClientManagement2_iface.lpVtbl = &client_management_vtbl;
     management->ref = 1;
+    resource_usage_object_created(SERVED_OTHER);
     hr = INapClientManagement2_QueryInterface(&management->INapClientManagement2_iface, riid, out);
     INapClientManagement2_Release(&management->INapClientManagement2_iface);
     return hr;

@@ -8,6 +8,7 @@
  * E_INVALIDARG). GetSoHRequest also accepts a connection the EC implemented itself, as before
  * connections existed: the change counts as taken and the hint is TRUE, but nothing is put on it. */
 #include "agent.h"
+#include "resource_usage.h"
 #include "napagent.h"
 #include "client_handle.h"
 #include "ec_connection.h"
@@ -64,6 +65,7 @@ static ULONG WINAPI ec_binding_Release(INapEnforcementClientBinding *iface)
         /* Once the core is freed (the service is exiting) its bindings went with it. */
         if (binding->core && agent_host_core())
             agent_binding_destroy(binding->core);
+        resource_usage_object_destroyed(SERVED_EC_BINDING);
         HeapFree(GetProcessHeap(), 0, binding);
     }
     return ref;
@@ -73,14 +75,15 @@ static HRESULT WINAPI ec_binding_Initialize(INapEnforcementClientBinding *iface,
                                             INapEnforcementClientCallback *callback)
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    LONG owner = InterlockedIncrement(&next_owner);
     HRESULT hr;
 
-    hr = client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface);
+    hr = client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface, owner);
     if (hr == S_OK)
     {
         AcquireSRWLockExclusive(&binding->lock);
         binding->ec_id = id;
-        binding->owner = InterlockedIncrement(&next_owner);
+        binding->owner = owner;
         ReleaseSRWLockExclusive(&binding->lock);
     }
     return hr;
@@ -274,6 +277,7 @@ HRESULT ec_binding_create(REFIID riid, void **out)
     }
     binding->INapEnforcementClientBinding_iface.lpVtbl = &ec_binding_vtbl;
     binding->ref = 1;
+    resource_usage_object_created(SERVED_EC_BINDING);
     InitializeSRWLock(&binding->lock);
     hr = INapEnforcementClientBinding_QueryInterface(&binding->INapEnforcementClientBinding_iface, riid, out);
     INapEnforcementClientBinding_Release(&binding->INapEnforcementClientBinding_iface);

@@ -29,6 +29,7 @@
  *   E_INVALIDARG, as documented); until set, Get answers count 0, ids NULL, S_OK. */
 #include "agent.h" /* first: libuv wants winsock2.h before windows.h */
 #include "napagent.h"
+#include "resource_usage.h"
 #include "ec_connection.h"
 #include "counted_string.h"
 #include "correlation_id.h"
@@ -43,6 +44,7 @@ struct ec_connection
 {
     INapEnforcementClientConnection2 INapEnforcementClientConnection2_iface;
     LONG ref;
+    struct ec_connection *prev, *next;   /* in live_connections, under live_lock */
     LONG owner;
     UINT64 key;
     SRWLOCK lock;
@@ -64,6 +66,10 @@ struct ec_connection
 };
 
 static const INapEnforcementClientConnection2Vtbl ec_connection_vtbl;
+
+/* Every live connection, so that those of a dead EC can be found (ec_connection_disconnect_owner). */
+static SRWLOCK live_lock = SRWLOCK_INIT;
+static struct ec_connection *live_connections;
 
 static inline struct ec_connection *impl_from_INapEnforcementClientConnection2(INapEnforcementClientConnection2 *iface)
 {
@@ -179,6 +185,15 @@ static ULONG WINAPI ec_connection_Release(INapEnforcementClientConnection2 *ifac
         blob_clear(&connection->private_data);
         blob_clear(&connection->enforcer_private_data);
         counted_clear(&connection->failure_url);
+        AcquireSRWLockExclusive(&live_lock);
+        if (connection->prev)
+            connection->prev->next = connection->next;
+        else
+            live_connections = connection->next;
+        if (connection->next)
+            connection->next->prev = connection->prev;
+        ReleaseSRWLockExclusive(&live_lock);
+        resource_usage_object_destroyed(SERVED_CONNECTION);
         HeapFree(GetProcessHeap(), 0, connection);
     }
     return ref;
@@ -599,6 +614,7 @@ HRESULT ec_connection_create(EnforcementEntityId ec_id, LONG owner, UINT64 key, 
         return E_OUTOFMEMORY;
     connection->INapEnforcementClientConnection2_iface.lpVtbl = &ec_connection_vtbl;
     connection->ref = 1;
+    resource_usage_object_created(SERVED_CONNECTION);
     connection->owner = owner;
     connection->key = key;
     InitializeSRWLock(&connection->lock);
@@ -606,11 +622,43 @@ HRESULT ec_connection_create(EnforcementEntityId ec_id, LONG owner, UINT64 key, 
     connection->isolation_state = isolationStateNotRestricted;
     connection->extended_isolation_state = extendedIsolationStateNoData;
     hr = ec_connection_Initialize(&connection->INapEnforcementClientConnection2_iface, ec_id);
+    AcquireSRWLockExclusive(&live_lock);
+    connection->next = live_connections;
+    if (live_connections)
+        live_connections->prev = connection;
+    live_connections = connection;
+    ReleaseSRWLockExclusive(&live_lock);
     if (SUCCEEDED(hr))
         *out = (INapEnforcementClientConnection *)&connection->INapEnforcementClientConnection2_iface;
     else
         ec_connection_Release(&connection->INapEnforcementClientConnection2_iface);
     return hr;
+}
+
+void ec_connection_disconnect_owner(LONG owner)
+{
+    struct ec_connection *found[maxConnectionCountPerEnforcer * 2], *c;
+    size_t count;
+
+    /* A batch at a time: CoDisconnectObject and the last Release run outside the lock, since that
+     * Release takes it. An object whose count already reached 0 is being freed: not taken. */
+    do
+    {
+        count = 0;
+        AcquireSRWLockExclusive(&live_lock);
+        for (c = live_connections; c && count < ARRAYSIZE(found); c = c->next)
+            if (c->owner == owner && c->ref > 0 && InterlockedIncrement(&c->ref) > 1)
+            {
+                InterlockedExchange(&c->owner, 0);   /* taken: the next batch skips it; no binding owns it */
+                found[count++] = c;
+            }
+        ReleaseSRWLockExclusive(&live_lock);
+        for (size_t i = 0; i < count; ++i)
+        {
+            CoDisconnectObject((IUnknown *)&found[i]->INapEnforcementClientConnection2_iface, 0);
+            ec_connection_Release(&found[i]->INapEnforcementClientConnection2_iface);
+        }
+    } while (count == ARRAYSIZE(found));
 }
 
 BOOL ec_connection_is_ours(const void *connection)

@@ -13,6 +13,11 @@
  * the agent core, unique in the process. *out NULL on failure. */
 HRESULT ec_connection_create(EnforcementEntityId ec_id, LONG owner, UINT64 key, INapEnforcementClientConnection **out);
 
+/* The EC that created the connections of `owner` died (the core dropped it for a transport
+ * error): their stubs are disconnected, since Wine never runs a dead client's objects down, and
+ * each is freed once nobody in this process holds it. */
+void ec_connection_disconnect_owner(LONG owner);
+
 /* TRUE when connection is one of our objects. When an EC passes our connection back in a binding
  * call, COM unmarshals it to the object itself (same process), so its vtable is ours; a connection
  * the EC implemented itself arrives as a proxy, whose vtable is not. */

@@ -1,5 +1,7 @@
 /* Handles are counted from the system's handle table: Wine 8's GetProcessHandleCount answers 0,
- * while SystemHandleInformation lists every handle with its owner. */
+ * while SystemHandleInformation lists every handle with its owner. Heap bytes are the busy blocks
+ * of every heap, walked: committed memory also counts free space kept by the heaps, so it cannot
+ * tell a leak from fragmentation. */
 #include "resource_usage.h"
 #include "napagent.h"
 #include <psapi.h>
@@ -49,6 +51,39 @@ static UINT32 count_handles(void)
     return count;
 }
 
+static LONG live_objects[SERVED_OBJECT_KINDS];
+
+void resource_usage_object_created(enum served_object_kind kind)
+{
+    InterlockedIncrement(&live_objects[kind]);
+}
+
+void resource_usage_object_destroyed(enum served_object_kind kind)
+{
+    InterlockedDecrement(&live_objects[kind]);
+}
+
+static UINT64 heap_bytes_in_use(void)
+{
+    HANDLE heaps[64];
+    DWORD count = GetProcessHeaps(ARRAYSIZE(heaps), heaps);
+    UINT64 bytes = 0;
+
+    for (DWORD i = 0; i < count && i < ARRAYSIZE(heaps); ++i)
+    {
+        PROCESS_HEAP_ENTRY entry;
+
+        if (!HeapLock(heaps[i]))
+            continue;
+        entry.lpData = NULL;
+        while (HeapWalk(heaps[i], &entry))
+            if (entry.wFlags & PROCESS_HEAP_ENTRY_BUSY)
+                bytes += entry.cbData;
+        HeapUnlock(heaps[i]);
+    }
+    return bytes;
+}
+
 static UINT32 count_threads(void)
 {
     HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
@@ -80,5 +115,11 @@ HRESULT resource_usage_measure(NapAgentResourceUsage *usage)
     }
     usage->handles = count_handles();
     usage->threads = count_threads();
+    usage->heapBytes = heap_bytes_in_use();
+    usage->ecBindings = live_objects[SERVED_EC_BINDING];
+    usage->shaBindings = live_objects[SERVED_SHA_BINDING];
+    usage->connections = live_objects[SERVED_CONNECTION];
+    usage->shaRequests = live_objects[SERVED_SHA_REQUEST];
+    usage->otherObjects = live_objects[SERVED_OTHER];
     return S_OK;
 }

@@ -1,6 +1,7 @@
 /* CLSID_NapSystemHealthAgentBinding: INapSystemHealthAgentBinding(2), one object per SHA
  * binding, a thin adapter over a core binding. */
 #include "agent.h"
+#include "resource_usage.h"
 #include "napagent.h"
 #include "client_handle.h"
 #include "isolation_info.h"
@@ -47,6 +48,7 @@ static ULONG WINAPI sha_binding_Release(INapSystemHealthAgentBinding2 *iface)
     {
         if (binding->core && agent_host_core())
             agent_binding_destroy(binding->core);
+        resource_usage_object_destroyed(SERVED_SHA_BINDING);
         HeapFree(GetProcessHeap(), 0, binding);
     }
     return ref;
@@ -57,7 +59,7 @@ static HRESULT WINAPI sha_binding_Initialize(INapSystemHealthAgentBinding2 *ifac
 {
     struct sha_binding *binding = impl_from_INapSystemHealthAgentBinding2(iface);
 
-    return client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface);
+    return client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface, 0);
 }
 
 static HRESULT WINAPI sha_binding_Uninitialize(INapSystemHealthAgentBinding2 *iface)
@@ -133,6 +135,7 @@ HRESULT sha_binding_create(REFIID riid, void **out)
     }
     binding->INapSystemHealthAgentBinding2_iface.lpVtbl = &sha_binding_vtbl;
     binding->ref = 1;
+    resource_usage_object_created(SERVED_SHA_BINDING);
     hr = INapSystemHealthAgentBinding2_QueryInterface(&binding->INapSystemHealthAgentBinding2_iface, riid, out);
     INapSystemHealthAgentBinding2_Release(&binding->INapSystemHealthAgentBinding2_iface);
     return hr;

@@ -10,6 +10,7 @@
  * - GetSoHResponse outside ProcessSoHResponse (no response in this request): NAP_E_MISSING_SOH. */
 #include "sha_request.h" /* first: libuv wants winsock2.h before windows.h */
 #include "napagent.h"
+#include "resource_usage.h"
 #include "soh_marshal.h"
 #include "correlation_id.h"
 #include <stdlib.h>
@@ -68,6 +69,7 @@ static ULONG WINAPI sha_request_Release(INapSystemHealthAgentRequest *iface)
         soh_marshal_free(request->response);
         soh_marshal_free(request->set_soh);
         free(request->set_wire);
+        resource_usage_object_destroyed(SERVED_SHA_REQUEST);
         HeapFree(GetProcessHeap(), 0, request);
     }
     return ref;
@@ -188,6 +190,7 @@ HRESULT sha_request_create(const struct sha_request_init *init, INapSystemHealth
         return E_OUTOFMEMORY;
     request->INapSystemHealthAgentRequest_iface.lpVtbl = &sha_request_vtbl;
     request->ref = 1;
+    resource_usage_object_created(SERVED_SHA_REQUEST);
     request->sha_id = init->sha_id;
     request->flags = init->flags;
     InitializeSRWLock(&request->lock);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # napctl show state (text and --json) against the live state of a retry cycle: an EC bound, a
 # change raised by an SHA, the EC failing it (pending, attempts, next retry), a change merged,
-# then applied; napctl set retry changes the next retry's delay at once.
+# then applied; napctl set retry changes the next retry's delay at once. napctl show usage counts
+# the probe's objects while it is bound and none once it is gone.
 # probe_retry_cycle.exe plays the EC and the SHA, driven through its stdin (see its header).
 source "$(dirname "$0")/tap.sh"
 NAPCTL='C:\napagent\napctl.exe'
@@ -48,8 +49,27 @@ wine net start napagent >/dev/null 2>&1 && wait_running; ok $? "service started 
 out=$(napctl set retry initial=20000 factor=2000 max=60000 jitter=0); rc=$?
 ok $rc "napctl set retry initial=20000 factor=2000 max=60000 jitter=0: exit $rc ($out)"
 
+# usage_field JSON KEY...: a number from napctl show usage --json (objects.KEY for object counts).
+usage_field() {
+    perl -MJSON::PP -e 'my $d = eval { JSON::PP->new->decode(do { local $/; <STDIN> }) } or exit 1;
+                        my $v = $d; $v = $v->{$_} for @ARGV; print defined $v ? $v : "<undef>"' "${@:2}" <<<"$1"
+}
+idle_usage=$(napctl show usage --json); rc=$?
+[[ $rc -eq 0 && $(usage_field "$idle_usage" handles) -gt 0 && $(usage_field "$idle_usage" commitBytes) -gt 0 ]]
+ok $? "napctl show usage --json before any client: exit $rc, $(usage_field "$idle_usage" handles) handles"
+
 coproc PROBE_IO { timeout 300 wine "$PROBE" $ID_HEX 2>&1; }
 expect_line 'ready' 60 >/dev/null; ok $? "the probe registered and bound EC $ID and SHA $SHA_ID"
+bound_usage=$(napctl show usage --json)
+ec_bindings=$(( $(usage_field "$bound_usage" objects ecBindings) - $(usage_field "$idle_usage" objects ecBindings) ))
+sha_bindings=$(( $(usage_field "$bound_usage" objects shaBindings) - $(usage_field "$idle_usage" objects shaBindings) ))
+[[ $ec_bindings -eq 1 && $sha_bindings -eq 1 ]]
+ok $? "show usage counts the probe's objects: +$ec_bindings EC binding, +$sha_bindings SHA binding"
+text=$(napctl show usage); rc=$?
+[[ $rc -eq 0 && $text == *"EC bindings"* && $text == *"Handles"* && $text == *"Committed memory"* ]]
+ok $? "napctl show usage (text): exit $rc"
+out=$(napctl show usage --yaml); rc=$?
+[[ $rc -eq 2 && $out == *"usage: napctl show state|config|usage"* ]]; ok $? "show usage --yaml: exit 2 (got $rc)"
 
 echo raise >&"${PROBE_IO[1]}"
 expect_line 'notified 1' 15 >/dev/null; ok $? "the SHA's change reached the EC, which reported a failure"
@@ -129,6 +149,11 @@ expect_line 'done' 30 >/dev/null; ok $? "the probe unbound and unregistered"
 wait "$PROBE_IO_PID" 2>/dev/null
 json=$(napctl show state --json)
 [ "$(json_field "$json" '$ec')" = "<undef>" ]; ok $? "the EC is gone from show state"
+done_usage=$(napctl show usage --json)
+for key in ecBindings shaBindings connections shaRequests; do
+    [ "$(usage_field "$done_usage" objects $key)" = "$(usage_field "$idle_usage" objects $key)" ] || break
+done
+ok $? "the probe gone, its objects are gone: $key $(usage_field "$idle_usage" objects $key) -> $(usage_field "$done_usage" objects $key)"
 
 wine net stop napagent >/dev/null 2>&1
 wine reg delete "$PARAMS" /f >/dev/null 2>&1

@@ -233,8 +233,22 @@ int main(void)
     unregister(management, FALSE, VICTIM_SHA_ID);
     unregister(management, TRUE, GOOD_EC_ID);
     unregister(management, FALSE, DRIVER_SHA_ID);
-    hr = INapAgentDiagnostics_GetResourceUsage(diagnostics, &after);
+    /* The dead ECs' connections are disconnected on a pool thread once each was found dead. */
+    for (int tries = 0; tries < 40; ++tries)
+    {
+        hr = INapAgentDiagnostics_GetResourceUsage(diagnostics, &after);
+        if (FAILED(hr) || after.connections <= before.connections)
+            break;
+        Sleep(50);
+    }
     ok(hr == S_OK, "the service's resources measured at the end: %#lx", hr);
+    ok(after.connections <= before.connections && after.ecBindings <= before.ecBindings
+           && after.shaBindings <= before.shaBindings && after.shaRequests <= before.shaRequests,
+       "no object a killed client held outlived it: connections %lu -> %lu, EC bindings %lu -> %lu, SHA bindings "
+       "%lu -> %lu, SHA requests %lu -> %lu", before.connections, after.connections, before.ecBindings,
+       after.ecBindings, before.shaBindings, after.shaBindings, before.shaRequests, after.shaRequests);
+    diag("service heap bytes in use after warm-up and at the end: %I64u -> %I64u (%+.0f per kill)", before.heapBytes,
+         after.heapBytes, ((double)after.heapBytes - (double)before.heapBytes) / (kills - warm_up));
     diag("service from kill %u to the end (%u kills): handles %lu -> %lu, committed %I64u -> %I64u bytes "
          "(%+.0f per kill), threads %lu -> %lu", warm_up, kills - warm_up, before.handles, after.handles,
          before.commitBytes, after.commitBytes,

@@ -55,7 +55,7 @@ int main(void)
     WCHAR ec_name[] = L"soak EC", sha_name[] = L"soak SHA";
     char applied_name[64], stop_name[64];
     HANDLE processes[MAX_CLIENTS], applied, stop;
-    NapAgentResourceUsage warm, end;
+    NapAgentResourceUsage initial, warm, end, final;
     unsigned cycles = 0, warm_cycles = 0, good_exits = 0;
     DWORD start, elapsed = 0, code, sample_every, next_sample;
     BOOL sampled_warm = FALSE, stalled = FALSE;
@@ -70,6 +70,8 @@ int main(void)
     sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
     if (!management || !diagnostics || !sha)
         tap_bail("cannot reach napagent");
+    hr = INapAgentDiagnostics_GetResourceUsage(diagnostics, &initial);
+    ok(hr == S_OK, "the service's objects counted before the soak: %#lx", hr);
     /* Retries after 5 ms, no jitter: a cycle costs the exchanges, not the waiting. */
     hr = INapAgentDiagnostics_SetRetryPolicy(diagnostics, napAgentRetryAll, &fast);
     ok(hr == S_OK, "retry policy set to 5 ms for the soak: got %#lx", hr);
@@ -118,8 +120,9 @@ int main(void)
             NapAgentResourceUsage now;
 
             if (INapAgentDiagnostics_GetResourceUsage(diagnostics, &now) == S_OK)
-                diag("soak curve: %6lu ms %7u cycles %10I64u bytes committed %4lu handles %3lu threads",
-                     GetTickCount() - start, cycles, now.commitBytes, now.handles, now.threads);
+                diag("soak curve: %6lu ms %7u cycles %10I64u bytes committed %10I64u in heaps %4lu handles "
+                     "%3lu threads", GetTickCount() - start, cycles, now.commitBytes, now.heapBytes, now.handles,
+                     now.threads);
             next_sample += sample_every;
         }
         /* The first quarter of the run warms the heaps and the thread pool up; growth is measured
@@ -154,6 +157,8 @@ int main(void)
         diag("service committed memory: %I64u bytes after %u cycles, %I64u at the end: %+.0f bytes per 10,000 EC "
              "cycles", warm.commitBytes, warm_cycles, end.commitBytes,
              ((double)end.commitBytes - (double)warm.commitBytes) * per);
+        diag("service heap bytes in use: %I64u after %u cycles, %I64u at the end: %+.0f bytes per 10,000 EC cycles",
+             warm.heapBytes, warm_cycles, end.heapBytes, ((double)end.heapBytes - (double)warm.heapBytes) * per);
         diag("service handles: %lu after %u cycles, %lu at the end: %+.1f per 10,000 EC cycles; threads %lu -> %lu",
              warm.handles, warm_cycles, end.handles, ((double)end.handles - (double)warm.handles) * per,
              warm.threads, end.threads);
@@ -169,6 +174,14 @@ int main(void)
     INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
     for (int i = 0; i < clients; ++i)
         INapClientManagement_UnregisterEnforcementClient(management, EC_BASE + i);
+    /* Every EC process unbound and released its objects before it exited, and the SHA requests
+     * were all given back: the service's own objects are what they were before the soak. */
+    hr = INapAgentDiagnostics_GetResourceUsage(diagnostics, &final);
+    ok(hr == S_OK && final.ecBindings == initial.ecBindings && final.connections == initial.connections
+           && final.shaRequests == initial.shaRequests && final.shaBindings == initial.shaBindings,
+       "no object of the service's outlived the soak: EC bindings %lu -> %lu, connections %lu -> %lu, SHA "
+       "requests %lu -> %lu, SHA bindings %lu -> %lu", initial.ecBindings, final.ecBindings, initial.connections,
+       final.connections, initial.shaRequests, final.shaRequests, initial.shaBindings, final.shaBindings);
     hr = reset_retry_policy(diagnostics);
     ok(hr == S_OK, "retry policy back to the defaults: got %#lx", hr);
     INapSystemHealthAgentBinding_Release(sha);
