@@ -30,7 +30,7 @@ static nap_result call(struct agent *a, struct agent_request *r, int internal)
 {
     int waits_release = r->kind == AGENT_REQUEST_UNINITIALIZE
                         || r->kind == AGENT_REQUEST_DESTROY_BINDING;
-    nap_result result;
+    nap_result result, r_timeout_result = r->timeout_result;
 
     r->caller_worker = client_worker_current();
     if (on_loop_thread(a)) {
@@ -70,7 +70,7 @@ static nap_result call(struct agent *a, struct agent_request *r, int internal)
         abandoned = r->abandoned;
         uv_mutex_unlock(&a->answer_lock);
         if (abandoned)
-            return NAP_RESULT_ALREADY_INITIALIZED;   /* r is the loop's now */
+            return r_timeout_result;   /* r is the loop's now */
         result = r->result;
         if (r->wait_for_release)
             uv_sem_wait(&r->release_wait);
@@ -147,6 +147,7 @@ nap_result agent_binding_initialize(struct agent_binding *binding, uint32_t id, 
     r->id = id;
     r->client = client;
     r->timed = 1;
+    r->timeout_result = NAP_RESULT_ALREADY_INITIALIZED;
     return call(binding->agent, r, 0);   /* frees r, or leaves it to the loop */
 }
 
@@ -307,16 +308,21 @@ nap_result agent_register(struct agent *agent, const struct nap_registration *re
     return call(agent, &r, 0);
 }
 
+/* On the heap, like Initialize: a bound id's holder is asked whether it is alive first. */
 nap_result agent_unregister(struct agent *agent, enum nap_component_kind kind, uint32_t id)
 {
-    struct agent_request r;
+    struct agent_request *r;
 
     if (!agent)
         return NAP_RESULT_NULL_POINTER;
-    request_init(&r, AGENT_REQUEST_UNREGISTER);
-    r.component_kind = kind;
-    r.id = id;
-    return call(agent, &r, 0);
+    if (!(r = malloc(sizeof(*r))))
+        return NAP_RESULT_OUT_OF_MEMORY;
+    request_init(r, AGENT_REQUEST_UNREGISTER);
+    r->component_kind = kind;
+    r->id = id;
+    r->timed = 1;
+    r->timeout_result = NAP_RESULT_STILL_BOUND;
+    return call(agent, r, 0);   /* frees r, or leaves it to the loop */
 }
 
 nap_result agent_set_enabled(struct agent *agent, uint32_t ec_id, int enabled)

@@ -159,6 +159,8 @@ struct agent_request {
     /* On the heap, and the caller may give up waiting once the loop deferred the answer
      * (holder_probe.c); these three and `answered` are under agent.answer_lock. */
     int timed;
+    nap_result timeout_result;                  /* what a caller that gave up answers */
+    int holder_probed;                          /* the loop: handled again after a holder probe */
     int deferred;                               /* the loop answers later: the caller may time out */
     int claimed;                                /* the loop is answering: the caller must wait */
     int abandoned;                              /* the caller gave up: the loop frees the request */
@@ -210,9 +212,10 @@ void agent_emit(struct agent *a, enum agent_event_kind kind, enum nap_component_
 /* agent_requests.c: wakes the caller waiting for r (nothing for a request run inline). */
 void agent_answer(struct agent *a, struct agent_request *r);
 
-/* holder_probe.c: r is an Initialize of an id another binding holds; asks the holder whether it
- * is alive before answering. Returns 1 when the answer was deferred to the probe's return. */
-int holder_probe_start(struct agent *a, struct agent_request *r);
+/* holder_probe.c: r (a timed request) wants kind's id, which a client may hold; if one does, asks
+ * it whether it is alive and handles r again once it answered. Returns 1 when r was deferred. */
+int holder_probe_start(struct agent *a, struct agent_request *r, enum nap_component_kind kind,
+                       uint32_t id);
 
 /* client_binding.c */
 nap_result agent_bind(struct agent *a, struct agent_binding *binding, uint32_t id, void *client);

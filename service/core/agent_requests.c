@@ -164,8 +164,12 @@ static void dispatch(struct agent *a, struct agent_request *r)
 {
     switch (r->kind) {
     case AGENT_REQUEST_INITIALIZE:
-        if (!holder_probe_start(a, r))
+        if (r->binding->bound || !holder_probe_start(a, r, r->binding->kind, r->id))
             r->result = agent_bind(a, r->binding, r->id, r->client);
+        break;
+    case AGENT_REQUEST_UNREGISTER:
+        if (!holder_probe_start(a, r, r->component_kind, r->id))
+            component_admin_handle(a, r);
         break;
     case AGENT_REQUEST_UNINITIALIZE:
         r->result = uninitialize(r);

@@ -1,15 +1,16 @@
-/* Initialize of an id that another binding holds. A client process that crashed between calls
- * leaves its binding bound: nothing calls it, so nothing notices, and under Wine COM never runs
- * the dead client's objects down. Its restarted process would be refused forever. So before
- * refusing, the agent asks the holder whether it is still there (agent_client_calls.client_alive,
- * on the holder's own worker so it never overlaps another call into it): a transport error unbinds
- * the holder as dead and the new Initialize binds in its place.
+/* Initialize of an id that another binding holds, or Unregister of a bound id. A client process
+ * that crashed between calls leaves its binding bound: nothing calls it, so nothing notices, and
+ * under Wine COM never runs the dead client's objects down. Its restarted process would be
+ * refused forever, and an administrator could never unregister it. So before refusing, the agent
+ * asks the holder whether it is still there (agent_client_calls.client_alive, on the holder's own
+ * worker so it never overlaps another call into it): a transport error unbinds the holder as dead,
+ * and the request is then handled again as if it had just arrived.
  *
  * The caller waits for the answer at most AGENT_HOLDER_PROBE_TIMEOUT_MS once the probe started
  * (a holder frozen inside a callback keeps its worker, and the probe queues behind that call);
- * then it is refused with ALREADY_INITIALIZED and abandons the request, which the loop frees when
- * the probe comes back. A probe that comes back claims the request first, under the answer lock,
- * so a caller can no longer abandon a request that is about to bind. */
+ * then it gets the request's refusal (r->timeout_result) and abandons the request, which the loop
+ * frees when the probe comes back. A probe that comes back claims the request first, under the
+ * answer lock, so a caller can no longer abandon a request that is about to bind. */
 #include <stdlib.h>
 
 #include "agent_internal.h"
@@ -56,7 +57,10 @@ static int claim(struct agent *a, struct agent_request *r)
 
     uv_mutex_lock(&a->answer_lock);
     abandoned = r->abandoned;
-    r->claimed = !abandoned;
+    if (!abandoned) {
+        r->claimed = 1;
+        r->deferred = 0;
+    }
     uv_mutex_unlock(&a->answer_lock);
     return !abandoned;
 }
@@ -72,30 +76,35 @@ static void probe_returned(struct handoff_request *request, void *context)
     if (!holder->unbound && nap_result_means_client_gone(p->result))
         agent_unbind(holder, AGENT_EVENT_CLIENT_DIED, p->result, NULL);
     free(p);
-    if (claim(a, r)) {
-        r->result = a->stopping ? NAP_RESULT_SERVICE_NOT_RUNNING
-                                : agent_bind(a, r->binding, r->id, r->client);
+    if (!claim(a, r)) {
+        /* The caller was refused when it gave up; now the loop can say so. */
+        if (r->kind == AGENT_REQUEST_INITIALIZE)
+            agent_emit(a, AGENT_EVENT_INITIALIZE_REFUSED, holder->kind, r->id, 0, 0,
+                       r->timeout_result);
+        free(r);
+    } else if (a->stopping) {
+        r->result = NAP_RESULT_SERVICE_NOT_RUNNING;
         agent_answer(a, r);
     } else {
-        /* The caller was told ALREADY_INITIALIZED when it gave up; now the loop can say so. */
-        agent_emit(a, AGENT_EVENT_INITIALIZE_REFUSED, holder->kind, r->id, 0, 0,
-                   NAP_RESULT_ALREADY_INITIALIZED);
-        free(r);
+        r->holder_probed = 1;
+        agent_handle_request(&r->link, a);   /* as if it had just arrived; answers it */
     }
     agent_check_stopped(a);
 }
 
-int holder_probe_start(struct agent *a, struct agent_request *r)
+int holder_probe_start(struct agent *a, struct agent_request *r, enum nap_component_kind kind,
+                       uint32_t id)
 {
-    struct component_table *table = r->binding->kind == NAP_COMPONENT_ENFORCEMENT_CLIENT
-                                        ? &a->ecs : &a->shas;
-    struct component *c = component_table_find(table, r->id);
+    struct component_table *table = kind == NAP_COMPONENT_ENFORCEMENT_CLIENT ? &a->ecs : &a->shas;
+    struct component *c = kind == NAP_COMPONENT_ENFORCEMENT_CLIENT
+                                  || kind == NAP_COMPONENT_SYSTEM_HEALTH_AGENT
+                              ? component_table_find(table, id) : NULL;
     struct bound_client *holder = c ? c->bound : NULL;
     struct holder_probe *p;
 
     /* The loop itself cannot wait, and neither can the holder's own worker (the holder calling
      * Initialize with its own id from inside a callback): the probe would queue behind it. */
-    if (!holder || r->binding->bound || !a->calls.client_alive || !r->timed || r->inline_call
+    if (!holder || r->holder_probed || !a->calls.client_alive || !r->timed || r->inline_call
         || r->caller_worker == &holder->worker)
         return 0;
     if (!(p = calloc(1, sizeof(*p))))

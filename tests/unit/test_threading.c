@@ -501,6 +501,27 @@ static void test_stop_answers_a_waiting_probe(void)
     holder_pair_end(&p);
 }
 
+static void test_unregister_asks_the_holder_first(void)
+{
+    struct holder_pair p;
+    nap_result res;
+
+    holder_pair_setup(&p, 205, FAKE_ANSWER_OK);
+    res = agent_unregister(p.t.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 205);
+    ok(res == NAP_RESULT_STILL_BOUND && fake_client_count(&p.holder, &p.holder.alive_probes) == 1,
+       "unregistering the id of a live holder: STILL_BOUND after asking it once, got %#x", (unsigned)res);
+    fake_client_set(&p.holder, FAKE_ANSWER_DEAD);   /* its process died between calls */
+    res = agent_unregister(p.t.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 205);
+    ok(res == NAP_RESULT_OK, "unregistering the id of a dead holder: it is dropped and the id unregistered, got %#x",
+       (unsigned)res);
+    ok(fake_client_wait(&p.holder, fake_client_releases, 1) && p.holder.released_died == 1,
+       "the dead holder was released as dead");
+    res = agent_binding_initialize(p.wanting, 205, &p.newcomer);
+    ok(res == NAP_RESULT_NOT_REGISTERED, "the id is gone: Initialize answers NOT_REGISTERED, got %#x",
+       (unsigned)res);
+    holder_pair_end(&p);
+}
+
 int main(void)
 {
     test_frozen_client_delays_nobody_else();
@@ -515,5 +536,6 @@ int main(void)
     test_frozen_holder_refuses_after_the_probe_timeout();
     test_holder_leaving_while_probed_hands_its_id_over();
     test_stop_answers_a_waiting_probe();
+    test_unregister_asks_the_holder_first();
     return tap_done();
 }

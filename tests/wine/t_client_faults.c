@@ -146,41 +146,6 @@ static void test_frozen_client(INapSystemHealthAgentBinding *sha, INapEnforcemen
     end_probe(&probe);
 }
 
-/* One Initialize of kind's id on a fresh binding (uninitialized again on success); *took: ms. */
-static HRESULT initialize_once(BOOL ec, UINT32 id, DWORD *took)
-{
-    INapEnforcementClientBinding *ec_binding = NULL;
-    INapSystemHealthAgentBinding *sha_binding = NULL;
-    DWORD start;
-    HRESULT hr;
-
-    if (ec)
-        ec_binding = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER,
-                                   &IID_INapEnforcementClientBinding);
-    else
-        sha_binding = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER,
-                                    &IID_INapSystemHealthAgentBinding);
-    if (!ec_binding && !sha_binding)
-        return E_FAIL;
-    start = GetTickCount();
-    hr = ec ? INapEnforcementClientBinding_Initialize(ec_binding, id, &ec_callback)
-            : INapSystemHealthAgentBinding_Initialize(sha_binding, id, &sha_callback);
-    *took = GetTickCount() - start;
-    if (ec_binding)
-    {
-        if (hr == S_OK)
-            INapEnforcementClientBinding_Uninitialize(ec_binding);
-        INapEnforcementClientBinding_Release(ec_binding);
-    }
-    if (sha_binding)
-    {
-        if (hr == S_OK)
-            INapSystemHealthAgentBinding_Uninitialize(sha_binding);
-        INapSystemHealthAgentBinding_Release(sha_binding);
-    }
-    return hr;
-}
-
 /* Binds kind's id on a fresh binding, retrying while the agent still holds the dead client's
  * binding; returns how long that took (ms), or -1 if it never succeeded within 15 s. */
 static long rebind_delay(BOOL ec, UINT32 id)
@@ -216,9 +181,11 @@ static void test_client_dying_in_callback(INapSystemHealthAgentBinding *sha, INa
 /* A client killed between calls, nothing pending: no call of the agent's ever fails on it, and
  * under Wine COM never runs its objects down. The id must still be free for its restarted
  * process: an Initialize of a held id asks the holder whether it is alive first. */
-static void test_killed_between_calls(BOOL ec, UINT32 id)
+static void test_killed_between_calls(INapClientManagement *management, BOOL ec, UINT32 id)
 {
     const char *kind = ec ? "EC" : "SHA";
+    static WCHAR name[] = L"fault test client";
+    NapComponentRegistrationInfo info;
     struct probe probe;
     DWORD took;
     HRESULT hr;
@@ -233,6 +200,21 @@ static void test_killed_between_calls(BOOL ec, UINT32 id)
     diag("an %s killed between calls: the next Initialize of its id took %lu ms", kind, took);
     ok(hr == S_OK && took < 2000, "once it is killed, the first Initialize of its id binds: %#lx after %lu ms", hr,
        took);
+
+    /* An administrator removing a client whose process died between calls. */
+    ok(start_probe(&probe, ec ? "probe_ec_client.exe" : "probe_sha_client.exe", id, "idle"),
+       "the idle %s's process bound its id again", kind);
+    hr = ec ? INapClientManagement_UnregisterEnforcementClient(management, id)
+            : INapClientManagement_UnregisterSystemHealthAgent(management, id);
+    ok(hr == NAP_E_STILL_BOUND, "while it lives its id cannot be unregistered: %#lx", hr);
+    end_probe(&probe);
+    hr = ec ? INapClientManagement_UnregisterEnforcementClient(management, id)
+            : INapClientManagement_UnregisterSystemHealthAgent(management, id);
+    ok(hr == S_OK, "once it is killed, the first Unregister of its id succeeds: %#lx", hr);
+    fill_registration(&info, id, name, ec ? ComponentTypeEnforcementClientSoH : 0);
+    hr = ec ? INapClientManagement_RegisterEnforcementClient(management, &info)
+            : INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    ok(hr == S_OK, "and it can be registered again: %#lx", hr);
 }
 
 /* SHAs dying or freezing inside the agent's GetSoHRequest. */
@@ -303,10 +285,10 @@ int main(void)
     INapClientManagement_RegisterSystemHealthAgent(management, &info);
     test_sha_faults(sha, good);
     register_ec(management, diagnostics, IDLE_ID);
-    test_killed_between_calls(TRUE, IDLE_ID);
+    test_killed_between_calls(management, TRUE, IDLE_ID);
     fill_registration(&info, IDLE_SHA_ID, sha_name, 0);
     INapClientManagement_RegisterSystemHealthAgent(management, &info);
-    test_killed_between_calls(FALSE, IDLE_SHA_ID);
+    test_killed_between_calls(management, FALSE, IDLE_SHA_ID);
 
     INapEnforcementClientBinding_Uninitialize(good);
     INapSystemHealthAgentBinding_Uninitialize(sha);

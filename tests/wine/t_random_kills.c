@@ -7,7 +7,10 @@
  * - the service answers, and a well-behaved EC in this process still gets the next change and
  *   applies it.
  * At the end the kills are tallied by where they landed, and the service's handles and memory
- * are compared with the start. NAPAGENT_KILLS (default 30) sets the number of kills,
+ * are compared with the start. Then the service itself is restarted in the middle of the work a
+ * few times, a victim busy and the good EC with a change pending: every registration survives,
+ * the enablement too, and every client binds the same ids again.
+ * NAPAGENT_KILLS (default 30) and NAPAGENT_RESTARTS (default 3) set the number of faults,
  * NAPAGENT_SEED the random sequence. */
 #include <windows.h>
 #include <stdio.h>
@@ -91,6 +94,33 @@ static enum landing kill_victim(struct victim *v, BOOL ec)
     return ec && v->state->retry_pending ? RETRY_PENDING : BETWEEN_CALLS;
 }
 
+/* This process's side: its objects in the service, the good EC and the driver's SHA. */
+struct driver
+{
+    INapClientManagement *management;
+    INapAgentDiagnostics *diagnostics;
+    INapEnforcementClientBinding *good;
+    INapSystemHealthAgentBinding *sha;
+};
+
+/* New objects from the service running now, the good EC and the SHA bound with them. */
+static HRESULT driver_connect(struct driver *d)
+{
+    HRESULT hr;
+
+    if (!create_client_objects(&d->management, &d->diagnostics, &d->good, &d->sha))
+        return E_FAIL;
+    hr = INapEnforcementClientBinding_Initialize(d->good, GOOD_EC_ID, &ec_callback);
+    if (SUCCEEDED(hr))
+        hr = INapSystemHealthAgentBinding_Initialize(d->sha, DRIVER_SHA_ID, &sha_callback);
+    return hr;
+}
+
+static void driver_release(struct driver *d)
+{
+    release_client_objects(d->management, d->diagnostics, d->good, d->sha);
+}
+
 /* The good EC (this process) takes what is pending, then must get and apply one more change. */
 static DWORD good_ec_round_trip(INapEnforcementClientBinding *good, INapSystemHealthAgentBinding *sha, HRESULT *hr)
 {
@@ -125,16 +155,65 @@ static void unregister(INapClientManagement *management, BOOL ec, UINT32 id)
     ok(hr == S_OK, "unregister %s %#x: got %#lx", ec ? "EC" : "SHA", id, hr);
 }
 
+/* Restarts the service while a victim is busy and the good EC has a change pending; then this
+ * process's clients and a new victim must bind their ids again in the new service. Returns
+ * how many restarts came through whole. */
+static unsigned restart_phase(struct driver *d, unsigned restarts, unsigned first_victim)
+{
+    unsigned whole = 0;
+
+    for (unsigned r = 0; r < restarts; ++r)
+    {
+        BOOL ec = r % 2 == 0, stopped, started;   /* an EC victim, then an SHA victim, ... */
+        struct victim old = {0}, fresh = {0};
+        DWORD down_at, trip;
+        HRESULT hr;
+
+        if (!start_victim(&old, ec, first_victim + 2 * r))
+        {
+            diag("restart %u: the %s victim did not bind", r, ec ? "EC" : "SHA");
+            end_victim(&old);
+            continue;
+        }
+        INapSystemHealthAgentBinding_NotifySoHChange(d->sha);
+        Sleep(20 + next_random() % 200);
+        down_at = GetTickCount();
+        stopped = service_stop_and_wait();
+        started = stopped && service_start_and_wait();
+        diag("restart %u: stopped and running again in %lu ms with a %s victim busy", r, GetTickCount() - down_at,
+             ec ? "EC" : "SHA");
+        /* The old objects are proxies to the service that is gone: let go, connect anew. */
+        driver_release(d);
+        hr = started ? driver_connect(d) : E_FAIL;
+        /* The old victim's process is still there, its binding gone with the old service. */
+        if (SUCCEEDED(hr) && start_victim(&fresh, ec, first_victim + 2 * r + 1))
+        {
+            trip = good_ec_round_trip(d->good, d->sha, &hr);
+            if (hr == S_OK)
+                ++whole;
+            else
+                diag("restart %u: the good EC was not served: %#lx after %lu ms", r, hr, trip);
+        }
+        else
+            diag("restart %u: binding again failed: service %s, %#lx", r, started ? "running" : "not running", hr);
+        kill_victim(&old, ec);
+        end_victim(&old);
+        if (fresh.process)
+            kill_victim(&fresh, ec);
+        end_victim(&fresh);
+    }
+    return whole;
+}
+
 int main(void)
 {
     const char *kills_env = getenv("NAPAGENT_KILLS"), *seed_env = getenv("NAPAGENT_SEED");
+    const char *restarts_env = getenv("NAPAGENT_RESTARTS");
     unsigned kills = kills_env ? strtoul(kills_env, NULL, 10) : 30, landed[LANDINGS] = {0};
+    unsigned restarts = restarts_env ? strtoul(restarts_env, NULL, 10) : 3, whole_restarts;
     unsigned bind_failures = 0, served = 0, pings = 0, victims[2] = {0}, callbacks = 0, calls = 0;
     NapAgentRetryPolicy quick = {20, 2000, 200, 0, 1000};
-    INapClientManagement *management;
-    INapAgentDiagnostics *diagnostics;
-    INapEnforcementClientBinding *good;
-    INapSystemHealthAgentBinding *sha;
+    struct driver d;
     NapComponentRegistrationInfo info;
     NapAgentResourceUsage before, after;
     WCHAR ec_name[] = L"kill test EC", sha_name[] = L"kill test SHA";
@@ -149,25 +228,24 @@ int main(void)
     sha_callback_id = DRIVER_SHA_ID;
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);
-    if (!create_client_objects(&management, &diagnostics, &good, &sha))
+    if (!create_client_objects(&d.management, &d.diagnostics, &d.good, &d.sha))
         tap_bail("cannot reach napagent");
     diag("seed %u, %u kills", rng, kills);
     /* Retries come back within 20-200 ms: an EC victim often dies with one pending or running. */
-    hr = INapAgentDiagnostics_SetRetryPolicy(diagnostics, napAgentRetryAll, &quick);
+    hr = INapAgentDiagnostics_SetRetryPolicy(d.diagnostics, napAgentRetryAll, &quick);
     ok(hr == S_OK, "a quick retry policy for the run: got %#lx", hr);
-    hr = register_enabled_ec(management, diagnostics, GOOD_EC_ID, ec_name);
+    hr = register_enabled_ec(d.management, d.diagnostics, GOOD_EC_ID, ec_name);
     if (SUCCEEDED(hr))
-        hr = register_enabled_ec(management, diagnostics, VICTIM_EC_ID, ec_name);
+        hr = register_enabled_ec(d.management, d.diagnostics, VICTIM_EC_ID, ec_name);
     fill_registration(&info, DRIVER_SHA_ID, sha_name, 0);
     if (SUCCEEDED(hr))
-        hr = INapClientManagement_RegisterSystemHealthAgent(management, &info);
+        hr = INapClientManagement_RegisterSystemHealthAgent(d.management, &info);
     fill_registration(&info, VICTIM_SHA_ID, sha_name, 0);
     if (SUCCEEDED(hr))
-        hr = INapClientManagement_RegisterSystemHealthAgent(management, &info);
+        hr = INapClientManagement_RegisterSystemHealthAgent(d.management, &info);
+    driver_release(&d);   /* made only to register: driver_connect binds on objects of its own */
     if (SUCCEEDED(hr))
-        hr = INapEnforcementClientBinding_Initialize(good, GOOD_EC_ID, &ec_callback);
-    if (SUCCEEDED(hr))
-        hr = INapSystemHealthAgentBinding_Initialize(sha, DRIVER_SHA_ID, &sha_callback);
+        hr = driver_connect(&d);
     ok(hr == S_OK, "the good EC and the driver's SHA bound, the victims' ids registered: got %#lx", hr);
 
     for (unsigned n = 0; n < kills; ++n)
@@ -175,7 +253,7 @@ int main(void)
         /* The first kills grow the worker pool and Wine's RPC threads: measured from there. */
         if (n == warm_up)
         {
-            hr = INapAgentDiagnostics_GetResourceUsage(diagnostics, &before);
+            hr = INapAgentDiagnostics_GetResourceUsage(d.diagnostics, &before);
             ok(hr == S_OK, "the service's resources measured after %u kills: %#lx", n, hr);
         }
         BOOL ec = next_random() % 2;
@@ -197,15 +275,15 @@ int main(void)
         born = GetTickCount();
         while (GetTickCount() - born < lifetime)
         {
-            INapSystemHealthAgentBinding_NotifySoHChange(sha);
+            INapSystemHealthAgentBinding_NotifySoHChange(d.sha);
             Sleep(5 + next_random() % 20);
         }
         ++landed[kill_victim(&v, ec)];
         callbacks += v.state->callbacks;
         calls += v.state->calls;
         end_victim(&v);
-        pings += INapAgentDiagnostics_Ping(diagnostics) == S_OK;
-        trip = good_ec_round_trip(good, sha, &hr);
+        pings += INapAgentDiagnostics_Ping(d.diagnostics) == S_OK;
+        trip = good_ec_round_trip(d.good, d.sha, &hr);
         if (hr == S_OK)
             ++served;
         else
@@ -227,16 +305,19 @@ int main(void)
     ok(landed[IN_CALLBACK] + landed[IN_CALL] + landed[BETWEEN_CALLS] + landed[RETRY_PENDING] == kills - bind_failures,
        "every kill landed somewhere");
 
-    INapEnforcementClientBinding_Uninitialize(good);
-    INapSystemHealthAgentBinding_Uninitialize(sha);
-    unregister(management, TRUE, VICTIM_EC_ID);
-    unregister(management, FALSE, VICTIM_SHA_ID);
-    unregister(management, TRUE, GOOD_EC_ID);
-    unregister(management, FALSE, DRIVER_SHA_ID);
+    /* The last victims may not have been found dead yet (nothing called them): binding their ids
+     * here finds them so, as a restarted client would. */
+    {
+        DWORD took;
+        HRESULT ec_hr = initialize_once(TRUE, VICTIM_EC_ID, &took), sha_hr = initialize_once(FALSE, VICTIM_SHA_ID, &took);
+
+        ok(ec_hr == S_OK && sha_hr == S_OK, "the victims' ids are free once their last holders are dead: %#lx, %#lx",
+           ec_hr, sha_hr);
+    }
     /* The dead ECs' connections are disconnected on a pool thread once each was found dead. */
     for (int tries = 0; tries < 40; ++tries)
     {
-        hr = INapAgentDiagnostics_GetResourceUsage(diagnostics, &after);
+        hr = INapAgentDiagnostics_GetResourceUsage(d.diagnostics, &after);
         if (FAILED(hr) || after.connections <= before.connections)
             break;
         Sleep(50);
@@ -260,9 +341,20 @@ int main(void)
     ok(after.handles <= before.handles + (kills - warm_up) + 10,
        "the service's handles grow by at most one per kill (Wine's RPC): %lu -> %lu over %u kills", before.handles,
        after.handles, kills - warm_up);
-    hr = reset_retry_policy(diagnostics);
+
+    whole_restarts = restart_phase(&d, restarts, kills);
+    ok(whole_restarts == restarts, "after each of %u restarts in the middle of the work every registration and "
+       "enablement was still there and every client bound its id again: %u whole", restarts, whole_restarts);
+
+    INapEnforcementClientBinding_Uninitialize(d.good);
+    INapSystemHealthAgentBinding_Uninitialize(d.sha);
+    unregister(d.management, TRUE, VICTIM_EC_ID);
+    unregister(d.management, FALSE, VICTIM_SHA_ID);
+    unregister(d.management, TRUE, GOOD_EC_ID);
+    unregister(d.management, FALSE, DRIVER_SHA_ID);
+    hr = reset_retry_policy(d.diagnostics);
     ok(hr == S_OK, "retry policy back to the defaults: got %#lx", hr);
-    release_client_objects(management, diagnostics, good, sha);
+    release_client_objects(d.management, d.diagnostics, d.good, d.sha);
     CoUninitialize();
     return tap_done();
 }

@@ -20,24 +20,6 @@ static BOOL is_transport_error(HRESULT hr)
         || hr == RPC_E_DISCONNECTED || hr == RPC_E_SERVER_DIED || hr == RPC_E_SERVER_DIED_DNE;
 }
 
-static BOOL start_service_and_wait(void)
-{
-    SC_HANDLE service = open_napagent(SERVICE_START | SERVICE_QUERY_STATUS);
-    SERVICE_STATUS status = {0};
-
-    if (!service)
-        return FALSE;
-    StartServiceW(service, 0, NULL);
-    for (int waited = 0; waited < 15000; waited += 20)
-    {
-        if (!QueryServiceStatus(service, &status) || status.dwCurrentState == SERVICE_RUNNING)
-            break;
-        Sleep(20);
-    }
-    CloseServiceHandle(service);
-    return status.dwCurrentState == SERVICE_RUNNING;
-}
-
 int main(void)
 {
     static WCHAR ec_name[] = L"restart test EC", sha_name[] = L"restart test SHA";
@@ -102,7 +84,7 @@ int main(void)
     INapAgentDiagnostics_Release(diagnostics);
     INapClientManagement_Release(management);
 
-    ok(start_service_and_wait(), "net start: the service runs again");
+    ok(service_start_and_wait(), "net start: the service runs again");
     management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
     ec = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
     if (!management || !ec)

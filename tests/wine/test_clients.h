@@ -285,6 +285,42 @@ static inline HRESULT register_enabled_ec(INapClientManagement *management, INap
     return hr;
 }
 
+/* One Initialize of an EC's (ec) or SHA's id on a fresh binding with the test's callback,
+ * uninitialized again on success; *took: how long the Initialize took, ms. */
+static inline HRESULT initialize_once(BOOL ec, UINT32 id, DWORD *took)
+{
+    INapEnforcementClientBinding *ec_binding = NULL;
+    INapSystemHealthAgentBinding *sha_binding = NULL;
+    DWORD start;
+    HRESULT hr;
+
+    if (ec)
+        ec_binding = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER,
+                                   &IID_INapEnforcementClientBinding);
+    else
+        sha_binding = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER,
+                                    &IID_INapSystemHealthAgentBinding);
+    if (!ec_binding && !sha_binding)
+        return E_FAIL;
+    start = GetTickCount();
+    hr = ec ? INapEnforcementClientBinding_Initialize(ec_binding, id, &ec_callback)
+            : INapSystemHealthAgentBinding_Initialize(sha_binding, id, &sha_callback);
+    *took = GetTickCount() - start;
+    if (ec_binding)
+    {
+        if (hr == S_OK)
+            INapEnforcementClientBinding_Uninitialize(ec_binding);
+        INapEnforcementClientBinding_Release(ec_binding);
+    }
+    if (sha_binding)
+    {
+        if (hr == S_OK)
+            INapSystemHealthAgentBinding_Uninitialize(sha_binding);
+        INapSystemHealthAgentBinding_Release(sha_binding);
+    }
+    return hr;
+}
+
 /* Puts the retry policy back to the defaults, live, and removes the values SetRetryPolicy wrote
  * under Parameters, so that the next test starts from a clean configuration. */
 static inline HRESULT reset_retry_policy(INapAgentDiagnostics *diagnostics)

@@ -50,6 +50,25 @@ static inline DWORD service_state(void)
     return status.dwCurrentState;
 }
 
+/* Starts the service; TRUE once it reports RUNNING (within 15 s). */
+static inline BOOL service_start_and_wait(void)
+{
+    SC_HANDLE service = open_napagent(SERVICE_START | SERVICE_QUERY_STATUS);
+    SERVICE_STATUS status = {0};
+
+    if (!service)
+        return FALSE;
+    StartServiceW(service, 0, NULL);
+    for (int waited = 0; waited < 15000; waited += 20)
+    {
+        if (!QueryServiceStatus(service, &status) || status.dwCurrentState == SERVICE_RUNNING)
+            break;
+        Sleep(20);
+    }
+    CloseServiceHandle(service);
+    return status.dwCurrentState == SERVICE_RUNNING;
+}
+
 /* Puts the service in the STOPPED state a test starts from; TRUE when it got there. */
 static inline BOOL service_stop_and_wait(void)
 {
