@@ -200,7 +200,7 @@ run: $(PROGRAMS) $(DEMO_PROGRAMS)
 	@tools/run-demo.sh
 
 bench: $(if $(wildcard mk/core.mk),native-bench) $(PROGRAMS) $(TBIN)/bench_com_calls.exe $(TBIN)/probe_ec_client.exe \
-       $(TBIN)/bench_service_start.exe $(TBIN)/bench_null_service.exe
+       $(TBIN)/bench_service_start.exe $(TBIN)/bench_null_service.exe $(TBIN)/bench_service_idle.exe
 	@tools/bench-com.sh
 
 # The release archive: Windows binaries, generated headers and IDL, docs and examples under one

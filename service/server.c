@@ -1,5 +1,6 @@
 /* The COM local server: the same code behind the SCM and behind --console. */
 #include "napagent.h"
+#include "interface_pins.h"
 #include "event_log.h"
 #include "events.h"
 #include <stdio.h>
@@ -89,6 +90,7 @@ HRESULT server_start(server_progress_fn progress)
     hr = init_security();
     if (FAILED(hr))
         return start_failed(L"CoInitializeSecurity", hr);
+    interface_pins_make();
     progress();
     hr = agent_host_start();
     if (FAILED(hr))

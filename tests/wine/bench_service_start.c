@@ -2,31 +2,9 @@
  * (bench_null_service.exe) measured in the same run, best of ROUNDS interleaved rounds. */
 #include <windows.h>
 #include <stdio.h>
+#include "bench_services.h"
 
 #define ROUNDS 5
-
-static double now_ms(void)
-{
-    LARGE_INTEGER frequency, counter;
-
-    QueryPerformanceFrequency(&frequency);
-    QueryPerformanceCounter(&counter);
-    return counter.QuadPart * 1000.0 / frequency.QuadPart;
-}
-
-/* Waits for `state` (polling every 1 ms); the time it took, or -1 after 20 s. */
-static double wait_state(SC_HANDLE service, DWORD state, double start)
-{
-    SERVICE_STATUS status;
-
-    while (now_ms() - start < 20000)
-    {
-        if (QueryServiceStatus(service, &status) && status.dwCurrentState == state)
-            return now_ms() - start;
-        Sleep(1);
-    }
-    return -1;
-}
 
 static void measure(SC_HANDLE service, double *best_start, double *best_stop)
 {
@@ -48,19 +26,11 @@ static void measure(SC_HANDLE service, double *best_start, double *best_stop)
 
 int main(void)
 {
-    WCHAR null_path[MAX_PATH], *slash;
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS), agent, null_service;
     double agent_start = 1e9, agent_stop = 1e9, null_start = 1e9, null_stop = 1e9;
     SERVICE_STATUS status;
 
-    GetModuleFileNameW(NULL, null_path, MAX_PATH);
-    slash = wcsrchr(null_path, L'\\');
-    wcscpy(slash ? slash + 1 : null_path, L"bench_null_service.exe");
-    null_service = CreateServiceW(scm, L"napbench-null", L"napagent bench: a service that does nothing",
-                                  SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS, SERVICE_DEMAND_START,
-                                  SERVICE_ERROR_NORMAL, null_path, NULL, NULL, NULL, NULL, NULL);
-    if (!null_service)
-        null_service = OpenServiceW(scm, L"napbench-null", SERVICE_ALL_ACCESS);
+    null_service = open_null_service(scm);
     agent = OpenServiceW(scm, L"napagent", SERVICE_ALL_ACCESS);
     if (!agent || !null_service)
     {

@@ -8,6 +8,10 @@ NAPCTL='C:\napagent\napctl.exe'
 wine net stop napagent >/dev/null 2>&1
 wine net start napagent >/dev/null 2>&1; ok $? "net start napagent exits 0"
 [[ "$(wine sc query napagent 2>/dev/null)" == *RUNNING* ]]; ok $? "sc query: RUNNING"
+# Under Wine the service keeps every interface it serves registered (service/interface_pins.c).
+pins=$(grep -a 'served interfaces pinned' "$WINEPREFIX/drive_c/ProgramData/napagent/napagent.log" | tail -1 | tr -d '\r')
+[[ $pins =~ Wine:\ ([0-9]+)\ of\ ([0-9]+)\ served && ${BASH_REMATCH[1]} -gt 0 && ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" ]]
+ok $? "the service pinned every interface it serves, as the Wine workaround wants: ${pins##*] }"
 out=$(wine "$NAPCTL" ping 20 2>&1); rc=$?
 [[ $rc -eq 0 && "$out" == *"answered 20 pings"* ]]; ok $? "napctl ping while running: $out"
 start=$(date +%s%N)
