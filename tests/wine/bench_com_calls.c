@@ -214,8 +214,15 @@ int main(void)
     WaitForSingleObject(frozen.hProcess, 5000);
 
     INapSystemHealthAgentBinding_Uninitialize(sha);
+    /* Unregistered again, so that the next benchmark finds room for its own clients. */
     for (int i = 0; i < GOOD_ECS_MAX; i++)
+    {
+        INapEnforcementClientBinding_Uninitialize(ecs[i]);
         INapEnforcementClientBinding_Release(ecs[i]);
+        INapClientManagement_UnregisterEnforcementClient(management, EC_BASE + i);
+    }
+    INapClientManagement_UnregisterEnforcementClient(management, FROZEN_ID);
+    INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
     CoUninitialize();
     return 0;
 }

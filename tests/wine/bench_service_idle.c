@@ -3,9 +3,10 @@
  * - Memory per client: the service's heap bytes in use and committed memory
  *   (INapAgentDiagnostics::GetResourceUsage) before and after CLIENTS enforcement clients of this
  *   process bound, each with its own binding and a connection.
- * - Idle CPU: the service's CPU time (GetProcessTimes) over WINDOW_MS with those clients bound
- *   and nothing pending, against the do-nothing service (bench_null_service.exe) idle over the
- *   same window of the same run. */
+ * - Idle CPU: with those clients bound, nothing pending, the service's thread count steady and
+ *   the do-nothing service (bench_null_service.exe) running too, prints "idle window: start",
+ *   waits WINDOW_MS and prints "idle window: end". tools/bench-com.sh reads both services' CPU time from the host at the two
+ *   lines (Wine's GetProcessTimes answers 0 for another process). */
 #include <windows.h>
 #include <stdio.h>
 #include <napagentclasses.h>
@@ -20,29 +21,6 @@
 #define FIRST_ID 0x7A100001u
 #define WINDOW_MS 10000
 
-/* The service's process, opened through its SCM status; NULL if it is not running. */
-static HANDLE service_process(SC_HANDLE service)
-{
-    SERVICE_STATUS_PROCESS status;
-    DWORD needed;
-
-    if (!QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, (BYTE *)&status, sizeof(status), &needed)
-        || status.dwCurrentState != SERVICE_RUNNING)
-        return NULL;
-    return OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, status.dwProcessId);
-}
-
-/* User and kernel time of a process, ms. */
-static double cpu_ms(HANDLE process)
-{
-    FILETIME created, exited, kernel, user;
-
-    if (!GetProcessTimes(process, &created, &exited, &kernel, &user))
-        return -1;
-    return (((ULONGLONG)kernel.dwHighDateTime << 32 | kernel.dwLowDateTime)
-            + ((ULONGLONG)user.dwHighDateTime << 32 | user.dwLowDateTime)) / 10000.0;
-}
-
 int main(void)
 {
     SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_ALL_ACCESS), agent, null_service;
@@ -53,8 +31,6 @@ int main(void)
     INapEnforcementClientBinding *unused_ec;
     INapSystemHealthAgentBinding *unused_sha;
     NapAgentResourceUsage before, after;
-    HANDLE agent_process, null_process;
-    double agent_cpu, null_cpu;
     WCHAR name[] = L"bench EC";
     SERVICE_STATUS status;
     int bound = 0;
@@ -75,10 +51,16 @@ int main(void)
     {
         bindings[i] = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER,
                                     &IID_INapEnforcementClientBinding);
-        if (bindings[i] && SUCCEEDED(register_enabled_ec(management, diagnostics, FIRST_ID + i, name))
-            && SUCCEEDED(INapEnforcementClientBinding_Initialize(bindings[i], FIRST_ID + i, &ec_callback))
-            && SUCCEEDED(INapEnforcementClientBinding_CreateConnection(bindings[i], &connections[i])))
+        HRESULT hr = bindings[i] ? register_enabled_ec(management, diagnostics, FIRST_ID + i, name) : E_FAIL;
+
+        if (SUCCEEDED(hr))
+            hr = INapEnforcementClientBinding_Initialize(bindings[i], FIRST_ID + i, &ec_callback);
+        if (SUCCEEDED(hr))
+            hr = INapEnforcementClientBinding_CreateConnection(bindings[i], &connections[i]);
+        if (SUCCEEDED(hr))
             ++bound;
+        else if (i == 0)
+            printf("idle bench: binding EC %#x failed: %#lx\n", FIRST_ID + i, hr);
     }
     INapAgentDiagnostics_GetResourceUsage(diagnostics, &after);
     printf("Memory per bound enforcement client (registration, binding, callback proxy, one connection), %d "
@@ -87,18 +69,22 @@ int main(void)
            bound ? ((double)after.heapBytes - (double)before.heapBytes) / bound : 0.0,
            bound ? ((double)after.commitBytes - (double)before.commitBytes) / bound : 0.0);
 
-    agent_process = service_process(agent);
-    null_process = service_process(null_service);
-    Sleep(1000);   /* whatever the binding set off settles */
-    agent_cpu = cpu_ms(agent_process);
-    null_cpu = cpu_ms(null_process);
+    /* Idle means settled: pool threads left over from earlier work exit after a while, and
+     * their exits cost CPU. The window starts once the thread count held for 3 s (at most 30 s). */
+    for (int waited = 0, steady = 0, last = -1; waited < 30 && steady < 3; ++waited)
+    {
+        NapAgentResourceUsage now;
+
+        Sleep(1000);
+        INapAgentDiagnostics_GetResourceUsage(diagnostics, &now);
+        steady = (int)now.threads == last ? steady + 1 : 0;
+        last = (int)now.threads;
+    }
+    printf("idle window: start\n");
+    fflush(stdout);
     Sleep(WINDOW_MS);
-    agent_cpu = cpu_ms(agent_process) - agent_cpu;
-    null_cpu = cpu_ms(null_process) - null_cpu;
-    printf("Idle CPU over %d s, same window (nothing pending):\n", WINDOW_MS / 1000);
-    printf("  baseline do-nothing service            %6.2f ms CPU per second\n", null_cpu * 1000 / WINDOW_MS);
-    printf("  napagent, %2d ECs bound                 %6.2f ms CPU per second   ratio %.2fx\n", bound,
-           agent_cpu * 1000 / WINDOW_MS, null_cpu > 0 ? agent_cpu / null_cpu : 0.0);
+    printf("idle window: end %d ms, %d ECs bound\n", WINDOW_MS, bound);
+    fflush(stdout);
 
     for (int i = 0; i < CLIENTS; ++i)
     {
