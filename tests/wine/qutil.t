@@ -9,7 +9,10 @@ registered() { # registered yes|no "why"
     local clsid rc
     for clsid in "${CLASSES[@]}"; do
         reg_has "HKCR\\CLSID\\$clsid\\InprocServer32" ThreadingModel; rc=$?
-        if [ "$1" = yes ]; then ok $rc "$2: $clsid InprocServer32"
+        if [ "$1" = yes ]; then
+            ok $rc "$2: $clsid InprocServer32"
+            # Failed once in CI and never again: say what the registry held then.
+            [ $rc -eq 0 ] || wine reg query "HKCR\\CLSID\\$clsid" /s 2>&1 | tr -d '\r' | sed 's/^/# /'
         else [ $rc -ne 0 ]; ok $? "$2: $clsid InprocServer32 gone"; fi
     done
 }
