@@ -30,7 +30,7 @@ static nap_result call(struct agent *a, struct agent_request *r, int internal)
 {
     int waits_release = r->kind == AGENT_REQUEST_UNINITIALIZE
                         || r->kind == AGENT_REQUEST_DESTROY_BINDING;
-    nap_result result, r_timeout_result = r->timeout_result;
+    nap_result result, timeout_result = r->timeout_result;
 
     r->caller_worker = client_worker_current();
     if (on_loop_thread(a)) {
@@ -70,7 +70,7 @@ static nap_result call(struct agent *a, struct agent_request *r, int internal)
         abandoned = r->abandoned;
         uv_mutex_unlock(&a->answer_lock);
         if (abandoned)
-            return r_timeout_result;   /* r is the loop's now */
+            return timeout_result;   /* r is the loop's now */
         result = r->result;
         if (r->wait_for_release)
             uv_sem_wait(&r->release_wait);
