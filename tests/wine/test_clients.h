@@ -7,6 +7,7 @@
 #define NAPAGENT_WINE_TEST_CLIENTS_H
 
 #include <windows.h>
+#include <napagentclasses.h>
 #include <napenforcementclient.h>
 #include <napmanagement.h>
 #include <napsystemhealthagent.h>
