@@ -44,7 +44,7 @@ GEN_PROXY_SRCS := $(patsubst %,$(GEN)/%_p.c,$(PROXY_IDLS)) $(GEN)/dlldata.c
 SERVICE_SRCS := $(wildcard service/*.c)
 -include mk/core.mk
 -include mk/fuzz.mk
-SERVICE_SRCS += $(CORE_SRCS)
+SERVICE_SRCS += $(CORE_SRCS) proxystub/inproc_factory.c
 QAGENT_SRCS := $(wildcard proxystub/*.c)
 # The [MS-SOH] codec's Windows objects, for the programs that read or write SoHs themselves.
 WIN_SOH_OBJS := $(SOH_SRCS:%.c=$(OBJ)/%.o)

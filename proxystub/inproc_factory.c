@@ -1,4 +1,4 @@
-/* The class factory of napagent's in-process servers (qagent.dll, qutil.dll): which object it
+/* The class factory of napagent's servers (qagent.dll, qutil.dll, the service): which object it
  * makes is the create function's business, the factory only counts itself and its locks. */
 #include "inproc_factory.h"
 

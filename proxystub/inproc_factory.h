@@ -1,4 +1,5 @@
-/* The class factory shared by napagent's in-process servers (qagent.dll, qutil.dll). */
+/* The class factory shared by napagent's servers: qagent.dll and qutil.dll in-process, and the
+ * service's class objects (whose LockServer counts are kept but mean nothing to the SCM). */
 #ifndef NAPAGENT_INPROC_FACTORY_H
 #define NAPAGENT_INPROC_FACTORY_H
 

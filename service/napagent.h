@@ -34,7 +34,9 @@ HRESULT ec_binding_create(REFIID riid, void **out);
 HRESULT sha_binding_create(REFIID riid, void **out);
 HRESULT client_management_create(REFIID riid, void **out);
 HRESULT agent_diagnostics_create(REFIID riid, void **out);
-HRESULT class_factory_create(const struct served_class *cls, IClassFactory **out);
+/* Makes an object of the served class clsid (the shared class factory's create function,
+ * proxystub/inproc_factory.h); CLASS_E_CLASSNOTAVAILABLE for a class not in the table. */
+HRESULT served_class_create(REFCLSID clsid, REFIID riid, void **out);
 
 /* The server: everything between "COM initialized" and "class objects revoked". Reports
  * progress through the callback so the SCM sees checkpoints while it starts. */

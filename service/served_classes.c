@@ -1,5 +1,6 @@
 /* The classes the service serves. install.c writes their CLSID\AppID keys, server.c registers
- * their class objects: one table so the two never disagree. */
+ * their class objects (the factory shared with the in-process servers makes them through
+ * served_class_create): one table so the two never disagree. */
 #include "napagent.h"
 #include <napagentclasses.h>
 
@@ -14,3 +15,12 @@ const struct served_class served_classes[] = {
     {&CLSID_NapAgentDiagnostics, L"napagent Diagnostics", agent_diagnostics_create},
     {NULL, NULL, NULL},
 };
+
+HRESULT served_class_create(REFCLSID clsid, REFIID riid, void **out)
+{
+    for (const struct served_class *c = served_classes; c->clsid; c++)
+        if (IsEqualCLSID(c->clsid, clsid))
+            return c->create(riid, out);
+    *out = NULL;
+    return CLASS_E_CLASSNOTAVAILABLE;
+}

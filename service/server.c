@@ -1,6 +1,7 @@
 /* The COM local server: the same code behind the SCM and behind --console. */
 #include "napagent.h"
 #include "interface_pins.h"
+#include "inproc_factory.h"
 #include "event_log.h"
 #include "events.h"
 #include <stdio.h>
@@ -37,7 +38,8 @@ static HRESULT register_class_objects(void)
 
         if (i >= (int)ARRAYSIZE(class_cookies))
             return E_UNEXPECTED;
-        hr = class_factory_create(&served_classes[i], &factory);
+        hr = inproc_factory_create(served_class_create, served_classes[i].clsid, &IID_IClassFactory,
+                                   (void **)&factory);
 
         if (FAILED(hr))
             return hr;
