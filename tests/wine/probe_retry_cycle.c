@@ -73,11 +73,7 @@ int main(int argc, char **argv)
     /* The SHA's SoHs carry its id and a new version each time: every raise is a real change. */
     sha_callback_id = id + 1;
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
-    management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
-    diagnostics = create_object(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
-    ec = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
-    sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
-    if (!management || !diagnostics || !ec || !sha)
+    if (!create_client_objects(&management, &diagnostics, &ec, &sha))
     {
         printf("activation failed\n");
         return 1;
@@ -111,10 +107,7 @@ int main(int argc, char **argv)
     step("uninitialize SHA", INapSystemHealthAgentBinding_Uninitialize(sha));
     step("unregister EC", INapClientManagement_UnregisterEnforcementClient(management, id));
     step("unregister SHA", INapClientManagement_UnregisterSystemHealthAgent(management, id + 1));
-    INapEnforcementClientBinding_Release(ec);
-    INapSystemHealthAgentBinding_Release(sha);
-    INapAgentDiagnostics_Release(diagnostics);
-    INapClientManagement_Release(management);
+    release_client_objects(management, diagnostics, ec, sha);
     printf("done\n");
     fflush(stdout);
     CoUninitialize();

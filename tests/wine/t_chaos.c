@@ -108,11 +108,7 @@ int main(void)
     sha_event = CreateEventW(NULL, FALSE, FALSE, NULL);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
-    management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
-    diagnostics = create_object(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
-    ec = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
-    sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
-    if (!management || !diagnostics || !ec || !sha)
+    if (!create_client_objects(&management, &diagnostics, &ec, &sha))
         tap_bail("cannot create the objects");
     hr = register_enabled_ec(management, diagnostics, EC_ID, ec_name);
     ok(hr == S_OK, "register and enable the good EC: got %#lx", hr);
@@ -172,10 +168,7 @@ int main(void)
     ok(hr == S_OK, "good EC Uninitialize: got %#lx", hr);
     INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
     INapClientManagement_UnregisterEnforcementClient(management, EC_ID);
-    INapSystemHealthAgentBinding_Release(sha);
-    INapEnforcementClientBinding_Release(ec);
-    INapAgentDiagnostics_Release(diagnostics);
-    INapClientManagement_Release(management);
+    release_client_objects(management, diagnostics, ec, sha);
     CoUninitialize();
     return tap_done();
 }

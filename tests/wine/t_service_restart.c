@@ -37,11 +37,7 @@ int main(void)
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ec_notified = CreateEventW(NULL, TRUE, FALSE, NULL);
-    management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
-    diagnostics = create_object(&CLSID_NapAgentDiagnostics, CLSCTX_LOCAL_SERVER, &IID_INapAgentDiagnostics);
-    ec = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER, &IID_INapEnforcementClientBinding);
-    sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
-    if (!management || !diagnostics || !ec || !sha)
+    if (!create_client_objects(&management, &diagnostics, &ec, &sha))
         tap_bail("cannot reach napagent");
     fill_registration(&info, EC_ID, ec_name, ComponentTypeEnforcementClientSoH);
     hr = INapClientManagement_RegisterEnforcementClient(management, &info);
@@ -79,10 +75,7 @@ int main(void)
        hr, elapsed);
     hr = INapSystemHealthAgentBinding_NotifySoHChange(sha);
     ok(is_transport_error(hr), "so does the SHA's: %#lx", hr);
-    INapEnforcementClientBinding_Release(ec);
-    INapSystemHealthAgentBinding_Release(sha);
-    INapAgentDiagnostics_Release(diagnostics);
-    INapClientManagement_Release(management);
+    release_client_objects(management, diagnostics, ec, sha);
 
     ok(service_start_and_wait(), "net start: the service runs again");
     management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
