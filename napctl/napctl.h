@@ -23,9 +23,9 @@ int connect_diagnostics(INapAgentDiagnostics **diagnostics);
  * 0x-hex (0x13701). */
 BOOL parse_uint32(const WCHAR *text, UINT32 *value);
 
-/* show_config.c: INapAgentDiagnostics::GetConfiguration, saying on stderr why it failed. */
+/* show_config.c: INapAgentDiagnostics::GetConfiguration, saying on stderr why it failed; free the
+ * result with free_parameters (diagnostics_results.h). */
 int get_configuration(INapAgentDiagnostics *diagnostics, NapAgentParameter **parameters, UINT32 *count);
-void free_parameters(NapAgentParameter *parameters, UINT32 count);
 
 /* One command each; the exit code is the result. */
 int command_ping(int count);

@@ -2,6 +2,7 @@
  * writes Parameters). Checked here first, against the ranges the service itself reports, so an
  * administrator learns which value is wrong rather than a bare E_INVALIDARG. */
 #include "napctl.h"
+#include "diagnostics_results.h"
 #include "state_text.h"
 #include <stdio.h>
 

@@ -1,23 +1,12 @@
 /* napctl show config [--json]: every Parameters value as the registry holds it beside the value
  * in effect (INapAgentDiagnostics::GetConfiguration). */
 #include "napctl.h"
+#include "diagnostics_results.h"
 #include "json_writer.h"
 #include "state_text.h"
 #include <stdio.h>
 
 #define PARAMETERS_KEY_TEXT L"HKLM\\SYSTEM\\CurrentControlSet\\Services\\napagent\\Parameters"
-
-void free_parameters(NapAgentParameter *parameters, UINT32 count)
-{
-    for (UINT32 i = 0; parameters && i < count; i++)
-    {
-        CoTaskMemFree(parameters[i].name.string);
-        CoTaskMemFree(parameters[i].problem.string);
-        CoTaskMemFree(parameters[i].configuredText.string);
-        CoTaskMemFree(parameters[i].effectiveText.string);
-    }
-    CoTaskMemFree(parameters);
-}
 
 int get_configuration(INapAgentDiagnostics *diagnostics, NapAgentParameter **parameters, UINT32 *count)
 {

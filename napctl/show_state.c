@@ -3,20 +3,8 @@
 #include "napctl.h"
 #include "json_writer.h"
 #include "state_text.h"
+#include "diagnostics_results.h"
 #include <stdio.h>
-
-static void free_state(NapAgentState *state)
-{
-    if (!state)
-        return;
-    CoTaskMemFree(state->clientName.string);
-    CoTaskMemFree(state->version.string);
-    CoTaskMemFree(state->failureUrl.string);
-    for (UINT32 i = 0; state->components && i < state->componentCount; i++)
-        CoTaskMemFree(state->components[i].friendlyName.string);
-    CoTaskMemFree(state->components);
-    CoTaskMemFree(state);
-}
 
 static void print_retry_policy_text(const NapAgentRetryPolicy *p)
 {

@@ -9,36 +9,12 @@
 #include <napagentdiag.h>
 #include "../tap.h"
 #include "wine_test.h"
+#include "../../napctl/diagnostics_results.h"
 
 #define NULL_REF_POINTER HRESULT_FROM_WIN32(RPC_X_NULL_REF_POINTER) /* 0x800706F4 */
 #define PARAMETERS_KEY L"SYSTEM\\CurrentControlSet\\Services\\napagent\\Parameters"
 
 static INapAgentDiagnostics *diagnostics;
-
-static void free_state(NapAgentState *state)
-{
-    if (!state)
-        return;
-    CoTaskMemFree(state->clientName.string);
-    CoTaskMemFree(state->version.string);
-    CoTaskMemFree(state->failureUrl.string);
-    for (UINT32 i = 0; state->components && i < state->componentCount; i++)
-        CoTaskMemFree(state->components[i].friendlyName.string);
-    CoTaskMemFree(state->components);
-    CoTaskMemFree(state);
-}
-
-static void free_parameters(NapAgentParameter *parameters, UINT32 count)
-{
-    for (UINT32 i = 0; parameters && i < count; i++)
-    {
-        CoTaskMemFree(parameters[i].name.string);
-        CoTaskMemFree(parameters[i].problem.string);
-        CoTaskMemFree(parameters[i].configuredText.string);
-        CoTaskMemFree(parameters[i].effectiveText.string);
-    }
-    CoTaskMemFree(parameters);
-}
 
 /* The policy in effect, through GetState; FALSE if it could not be read. */
 static BOOL policy_in_effect(NapAgentRetryPolicy *policy)
