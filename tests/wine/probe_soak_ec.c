@@ -11,39 +11,7 @@
 #include <stdlib.h>
 #include <napagentclasses.h>
 #include <napenforcementclient.h>
-
-static HANDLE notified;   /* auto-reset: NotifySoHChange arrived */
-
-static HRESULT WINAPI callback_QueryInterface(INapEnforcementClientCallback *iface, REFIID riid, void **out)
-{
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_INapEnforcementClientCallback))
-    {
-        *out = iface;
-        return S_OK;
-    }
-    *out = NULL;
-    return E_NOINTERFACE;
-}
-static ULONG WINAPI callback_AddRef(INapEnforcementClientCallback *iface) { (void)iface; return 2; }
-static ULONG WINAPI callback_Release(INapEnforcementClientCallback *iface) { (void)iface; return 1; }
-static LONG notifications;
-static HRESULT WINAPI callback_NotifySoHChange(INapEnforcementClientCallback *iface)
-{
-    (void)iface;
-    InterlockedIncrement(&notifications);
-    SetEvent(notified);
-    return S_OK;
-}
-static HRESULT WINAPI callback_GetConnections(INapEnforcementClientCallback *iface, Connections **connections)
-{
-    (void)iface;
-    *connections = NULL;
-    return E_NOTIMPL;
-}
-static const INapEnforcementClientCallbackVtbl callback_vtbl = {
-    callback_QueryInterface, callback_AddRef, callback_Release, callback_NotifySoHChange, callback_GetConnections,
-};
-static INapEnforcementClientCallback callback = {&callback_vtbl};
+#include "test_clients.h"
 
 struct bound
 {
@@ -57,7 +25,7 @@ static HRESULT bind_ec(UINT32 id, struct bound *b)
                                   &IID_INapEnforcementClientBinding, (void **)&b->binding);
 
     if (SUCCEEDED(hr))
-        hr = INapEnforcementClientBinding_Initialize(b->binding, id, &callback);
+        hr = INapEnforcementClientBinding_Initialize(b->binding, id, &ec_callback);
     if (SUCCEEDED(hr))
         hr = INapEnforcementClientBinding_CreateConnection(b->binding, &b->connection);
     return hr;
@@ -102,8 +70,8 @@ int main(int argc, char **argv)
     applied = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE, argv[3]);
     stop = OpenEventA(SYNCHRONIZE, FALSE, argv[4]);
     driver = OpenProcess(SYNCHRONIZE, FALSE, (DWORD)strtoul(argv[5], NULL, 0));
-    notified = CreateEventW(NULL, FALSE, FALSE, NULL);
-    waits[0] = stop, waits[1] = notified, waits[2] = driver;
+    ec_notified = CreateEventW(NULL, FALSE, FALSE, NULL);   /* auto-reset: one wake per notification */
+    waits[0] = stop, waits[1] = ec_notified, waits[2] = driver;
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     if (!applied || !stop || !driver || FAILED(hr = bind_ec(id, &b)))
     {
@@ -137,8 +105,8 @@ int main(int argc, char **argv)
     unbind_ec(&b);
     CoUninitialize();
     printf("# EC %#x: %u changes applied, %ld notifications, %u rebinds, %u unexpected\n", id, changes,
-           notifications, rebinds, unexpected);
+           ec_notifications, rebinds, unexpected);
     if (which == WAIT_OBJECT_0 + 2)
         return 3;
-    return notifications == 2 * (LONG)changes && !failed_once && !unexpected ? 0 : 1;
+    return ec_notifications == 2 * (LONG)changes && !failed_once && !unexpected ? 0 : 1;
 }
