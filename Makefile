@@ -86,13 +86,16 @@ $(patsubst %,$(GEN)/idl/%.idl,$(NAP_IDLS)): $(GEN)/idl/%.idl: $(GEN)/idl/.stamp 
 IDL_FILES := $(patsubst %,$(GEN)/idl/%.idl,$(NAP_IDLS) $(OWN_IDLS))
 
 # widl writes .h, _p.c and _i.c in one run; a stamp per IDL keeps make -j safe.
-$(GEN)/%.widl-stamp: $(GEN)/idl/%.idl $(IDL_FILES)
+$(GEN)/%.widl-stamp: $(GEN)/idl/%.idl $(IDL_FILES) tools/ndr-in-struct-on-stack.awk
 	@echo "  WIDL    $*.idl"
 	@cd $(GEN) && $(WIDL) $(WIDLFLAGS) -h -H $*.h -u -U $*_i.c \
 	    $(if $(filter $*,$(PROXY_IDLS)),-p -P $*_p.c) idl/$*.idl
 	@# rpcrt4 fills the zero slots of delegating stub vtables (derived interfaces) at run time,
 	@# so they must not land in read-only data, where widl's "static const" puts them.
 	@$(if $(filter $*,$(PROXY_IDLS)),sed -i 's/^static const CInterfaceStubVtbl /static CInterfaceStubVtbl /' $(GEN)/$*_p.c)
+	@# Wine's stubs never free an [in] structure they allocate; see the script.
+	@$(if $(filter $*,$(PROXY_IDLS)),awk -f tools/ndr-in-struct-on-stack.awk $(GEN)/$*_p.c $(GEN)/$*_p.c \
+	    > $(GEN)/$*_p.c.tmp && mv $(GEN)/$*_p.c.tmp $(GEN)/$*_p.c)
 	@touch $@
 $(GEN)/%.h $(GEN)/%_i.c: $(GEN)/%.widl-stamp ;
 $(GEN)/%_p.c: $(GEN)/%.widl-stamp ;
@@ -200,7 +203,8 @@ run: $(PROGRAMS) $(DEMO_PROGRAMS)
 	@tools/run-demo.sh
 
 bench: $(if $(wildcard mk/core.mk),native-bench) $(PROGRAMS) $(TBIN)/bench_com_calls.exe $(TBIN)/probe_ec_client.exe \
-       $(TBIN)/bench_service_start.exe $(TBIN)/bench_null_service.exe $(TBIN)/bench_service_idle.exe
+       $(TBIN)/bench_service_start.exe $(TBIN)/bench_null_service.exe $(TBIN)/bench_service_idle.exe \
+       $(TBIN)/t_heap_per_call.exe
 	@tools/bench-com.sh
 
 # The release archive: Windows binaries, generated headers and IDL, docs and examples under one

@@ -10,8 +10,12 @@ wine_install_binaries build/bin
 wine_run 'C:\napagent\napagent.exe' install >/dev/null
 wine_run net start napagent >/dev/null
 cp build/tests/bench_com_calls.exe build/tests/probe_ec_client.exe build/tests/bench_service_start.exe \
-   build/tests/bench_null_service.exe build/tests/bench_service_idle.exe "$WINEPREFIX/drive_c/napagent/"
+   build/tests/bench_null_service.exe build/tests/bench_service_idle.exe build/tests/t_heap_per_call.exe \
+   "$WINEPREFIX/drive_c/napagent/"
 wine_run 'C:\napagent\bench_com_calls.exe'
+# Heap bytes kept per call, from the test that asserts them (make check runs it too).
+echo "Heap bytes kept per call (500 calls each after 100 warm-up; Ping is the baseline):"
+wine_run 'C:\napagent\t_heap_per_call.exe' | sed -n 's/\r$//; s/^# heap per call: /  /p'
 # Memory per bound client and idle CPU, against the do-nothing service idle in the same window:
 # the CPU time of both service processes, read from the host at the bench's two marker lines.
 cpu_ticks() {   # user + system clock ticks of the process running $1
