@@ -18,9 +18,12 @@
 #include <napsystemhealthagent.h>
 #include "../tap.h"
 #include "test_clients.h"
+#include "../../napctl/diagnostics_results.h"
 
 #define EC_ID 0x73000001u
 #define SHA_ID 0x73000101u
+#define SPARE_EC_ID 0x73000002u
+#define SPARE_SHA_ID 0x73000102u
 #define WARM_UP 100
 /* A leak of the kind fixed here is 40 bytes or more per call; transient noise is 0 over
  * hundreds of calls. */
@@ -30,6 +33,11 @@ static INapAgentDiagnostics *diagnostics;
 static INapSystemHealthAgentBinding *sha;
 static INapEnforcementClientBinding *ec;       /* bound while the EC is notified of changes */
 static INapEnforcementClientConnection *connection;
+static INapEnforcementClientBinding *bound_ec; /* the test's EC, bound for the whole test */
+static INapClientManagement *management;
+/* Bound and unbound again by the binding pair operations, under ids of their own. */
+static INapEnforcementClientBinding *spare_ec;
+static INapSystemHealthAgentBinding *spare_sha;
 
 static BOOL ping(void)
 {
@@ -72,6 +80,74 @@ static BOOL set_isolation_info(void)
     IsolationInfo info = {isolationStateNotRestricted, {0}, {ARRAYSIZE(url) - 1, url}};
 
     return SUCCEEDED(INapEnforcementClientConnection_SetIsolationInfo(connection, &info));
+}
+
+/* Calls with [out] results the service allocates and its stub frees after sending. */
+static BOOL get_isolation_info(void)
+{
+    IsolationInfo *info = NULL;
+    BOOL unknown;
+
+    if (FAILED(INapClientManagement_GetSystemIsolationInfo(management, &info, &unknown)))
+        return FALSE;
+    if (info)
+        CoTaskMemFree(info->failureUrl.string);
+    CoTaskMemFree(info);
+    return TRUE;
+}
+
+static BOOL get_state(void)
+{
+    NapAgentState *state = NULL;
+    HRESULT hr = INapAgentDiagnostics_GetState(diagnostics, &state);
+
+    free_state(state);
+    return SUCCEEDED(hr);
+}
+
+static BOOL get_configuration(void)
+{
+    NapAgentParameter *parameters = NULL;
+    UINT32 count = 0;
+    HRESULT hr = INapAgentDiagnostics_GetConfiguration(diagnostics, &count, &parameters);
+
+    free_parameters(parameters, count);
+    return SUCCEEDED(hr);
+}
+
+static BOOL get_connection_isolation(void)
+{
+    IsolationInfo *info = NULL;
+
+    if (FAILED(INapEnforcementClientConnection_GetIsolationInfo(connection, &info)))
+        return FALSE;
+    if (info)
+        CoTaskMemFree(info->failureUrl.string);
+    CoTaskMemFree(info);
+    return TRUE;
+}
+
+/* Objects and bindings made and given back. */
+static BOOL connection_made_and_released(void)
+{
+    INapEnforcementClientConnection *made = NULL;
+
+    if (FAILED(INapEnforcementClientBinding_CreateConnection(bound_ec, &made)))
+        return FALSE;
+    INapEnforcementClientConnection_Release(made);
+    return TRUE;
+}
+
+static BOOL ec_bound_and_unbound(void)
+{
+    return SUCCEEDED(INapEnforcementClientBinding_Initialize(spare_ec, SPARE_EC_ID, &ec_callback))
+        && SUCCEEDED(INapEnforcementClientBinding_Uninitialize(spare_ec));
+}
+
+static BOOL sha_bound_and_unbound(void)
+{
+    return SUCCEEDED(INapSystemHealthAgentBinding_Initialize(spare_sha, SPARE_SHA_ID, &sha_callback))
+        && SUCCEEDED(INapSystemHealthAgentBinding_Uninitialize(spare_sha));
 }
 
 static UINT64 service_heap(void)
@@ -147,8 +223,6 @@ int main(void)
 {
     const char *calls_env = getenv("NAPAGENT_HEAP_CALLS");
     int calls = calls_env && atoi(calls_env) > 0 ? atoi(calls_env) : 500;
-    INapClientManagement *management;
-    INapEnforcementClientBinding *bound_ec;
     INapSystemHealthAgentBinding *unused_sha;
     NapComponentRegistrationInfo info;
     BOOL retrigger;
@@ -174,6 +248,15 @@ int main(void)
     ok(hr == S_OK, "the test's EC bound, with a connection: got %#lx", hr);
     if (!connection)
         tap_bail("no EC connection");
+    spare_ec = create_object(&CLSID_NapEnforcementClientBinding, CLSCTX_INPROC_SERVER,
+                             &IID_INapEnforcementClientBinding);
+    spare_sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER,
+                              &IID_INapSystemHealthAgentBinding);
+    hr = spare_ec && spare_sha ? register_enabled_ec(management, diagnostics, SPARE_EC_ID, ec_name) : E_FAIL;
+    fill_registration(&info, SPARE_SHA_ID, sha_name, 0);
+    if (SUCCEEDED(hr))
+        hr = INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    ok(hr == S_OK, "a second EC and SHA registered, to bind and unbind: got %#lx", hr);
 
     check("Ping (the baseline)", ping, calls, FALSE);
     /* The SHA's GetSoHRequest fails without setting an SoH: no [in] structure. */
@@ -198,15 +281,28 @@ int main(void)
     ec = NULL;
     check("EC connection's SetSoHResponse", set_soh_response, calls, FALSE);
     check("EC connection's SetIsolationInfo", set_isolation_info, calls, FALSE);
+    check("EC connection's GetIsolationInfo", get_connection_isolation, calls, FALSE);
+    check("GetSystemIsolationInfo", get_isolation_info, calls, FALSE);
+    check("diagnostics GetState", get_state, calls, FALSE);
+    check("diagnostics GetConfiguration", get_configuration, calls, FALSE);
+    check("CreateConnection, released", connection_made_and_released, calls, FALSE);
+    check("EC Initialize + Uninitialize", ec_bound_and_unbound, calls, FALSE);
+    check("SHA Initialize + Uninitialize", sha_bound_and_unbound, calls, FALSE);
 
     INapEnforcementClientConnection_Release(connection);
     INapEnforcementClientBinding_Uninitialize(bound_ec);
     INapSystemHealthAgentBinding_Uninitialize(sha);
     INapSystemHealthAgentBinding_Release(sha);
+    INapEnforcementClientBinding_Release(spare_ec);
+    INapSystemHealthAgentBinding_Release(spare_sha);
     hr = INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
     if (SUCCEEDED(hr))
         hr = INapClientManagement_UnregisterEnforcementClient(management, EC_ID);
-    ok(hr == S_OK, "the test's EC and SHA unregistered: got %#lx", hr);
+    if (SUCCEEDED(hr))
+        hr = INapClientManagement_UnregisterSystemHealthAgent(management, SPARE_SHA_ID);
+    if (SUCCEEDED(hr))
+        hr = INapClientManagement_UnregisterEnforcementClient(management, SPARE_EC_ID);
+    ok(hr == S_OK, "the test's ECs and SHAs unregistered: got %#lx", hr);
     release_client_objects(management, diagnostics, bound_ec, unused_sha);
     CloseHandle(sha_event);
     CoUninitialize();
