@@ -83,17 +83,21 @@ static BOOL set_isolation_info(void)
 }
 
 /* Calls with [out] results the service allocates and its stub frees after sending. */
+static void free_isolation_info(IsolationInfo *info)
+{
+    if (info)
+        CoTaskMemFree(info->failureUrl.string);
+    CoTaskMemFree(info);
+}
+
 static BOOL get_isolation_info(void)
 {
     IsolationInfo *info = NULL;
     BOOL unknown;
+    HRESULT hr = INapClientManagement_GetSystemIsolationInfo(management, &info, &unknown);
 
-    if (FAILED(INapClientManagement_GetSystemIsolationInfo(management, &info, &unknown)))
-        return FALSE;
-    if (info)
-        CoTaskMemFree(info->failureUrl.string);
-    CoTaskMemFree(info);
-    return TRUE;
+    free_isolation_info(info);
+    return SUCCEEDED(hr);
 }
 
 static BOOL get_state(void)
@@ -118,13 +122,10 @@ static BOOL get_configuration(void)
 static BOOL get_connection_isolation(void)
 {
     IsolationInfo *info = NULL;
+    HRESULT hr = INapEnforcementClientConnection_GetIsolationInfo(connection, &info);
 
-    if (FAILED(INapEnforcementClientConnection_GetIsolationInfo(connection, &info)))
-        return FALSE;
-    if (info)
-        CoTaskMemFree(info->failureUrl.string);
-    CoTaskMemFree(info);
-    return TRUE;
+    free_isolation_info(info);
+    return SUCCEEDED(hr);
 }
 
 /* Objects and bindings made and given back. */
