@@ -27,9 +27,12 @@ function hex(s,    v, i, c) {
 # Offset comments of the type format string look like "/* 292 (SoH) */" or "/* 50 */".
 FNR == NR && /^\/\* [0-9]+ / {
     offset = $2
+    offset_at = FNR
     next
 }
-FNR == NR && /\/\* FC_BOGUS_STRUCT \*\// {
+# Only a structure right under its offset comment is taken: a size filed under the wrong offset
+# would give some other parameter too small a place.
+FNR == NR && /\/\* FC_BOGUS_STRUCT \*\// && FNR == offset_at + 1 {
     bogus_at = FNR
     bogus_offset = offset
     next

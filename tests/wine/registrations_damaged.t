@@ -19,9 +19,10 @@ wine "$NAPCTL" enforcement enable $GOOD >/dev/null 2>&1; ok $? "a good EC $GOOD 
 wine net stop napagent >/dev/null 2>&1
 rm -f "$RECORD"
 wine reg add "$PARAMS" /v EventRecordFile /t REG_SZ /d 'C:\napagent\damaged-events.txt' /f >/dev/null 2>&1
-wine reg add "$REGS\\EnforcementClients\\not-an-id" /v Enabled /t REG_DWORD /d 1 /f >/dev/null 2>&1
-wine reg add "$REGS\\EnforcementClients\\76000002" /v FriendlyName /t REG_DWORD /d 7 /f >/dev/null 2>&1
-wine reg add "$REGS\\SystemHealthAgents\\76000003" /v Enabled /t REG_DWORD /d 1 /f >/dev/null 2>&1
+wine reg add "$REGS\\EnforcementClients\\not-an-id" /v Enabled /t REG_DWORD /d 1 /f >/dev/null 2>&1 \
+    && wine reg add "$REGS\\EnforcementClients\\76000002" /v FriendlyName /t REG_DWORD /d 7 /f >/dev/null 2>&1 \
+    && wine reg add "$REGS\\SystemHealthAgents\\76000003" /v Enabled /t REG_DWORD /d 1 /f >/dev/null 2>&1
+ok $? "three damaged registrations written"
 wine net start napagent >/dev/null 2>&1 && wait_running; ok $? "the service starts with damaged registrations"
 for _ in $(seq 100); do [ "$(recorded '^26 4 ')" -ge 1 ] && break; sleep 0.1; done
 diag "$(tr -d '\r' < "$RECORD" 2>/dev/null | tr '\n' ';')"

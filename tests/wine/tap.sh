@@ -2,13 +2,20 @@
 tap_count=0
 tap_failed=0
 
+tap_last_diag=""
+
+# A failure is also written to stderr with the last diag before it: prove shows stderr even when
+# it is not verbose, so a rare failure in CI keeps what the test saw.
 ok() { # ok STATUS "description"   (STATUS 0 = pass, as a shell exit code)
     tap_count=$((tap_count + 1))
     if [ "$1" -eq 0 ]; then echo "ok $tap_count - $2"
-    else echo "not ok $tap_count - $2"; tap_failed=$((tap_failed + 1)); fi
+    else
+        echo "not ok $tap_count - $2"; tap_failed=$((tap_failed + 1))
+        echo "# failed: $tap_count - $2${tap_last_diag:+ (last diag: $tap_last_diag)}" >&2
+    fi
 }
 
-diag() { echo "# $*"; }
+diag() { echo "# $*"; tap_last_diag="$*"; }
 
 tap_done() { echo "1..$tap_count"; [ "$tap_failed" -eq 0 ]; }
 
