@@ -1,9 +1,8 @@
 /* Handles are counted from the system's handle table: Wine 8's GetProcessHandleCount answers 0,
- * while SystemHandleInformation lists every handle with its owner. Heap bytes are the busy blocks
- * of every heap, walked: committed memory also counts free space kept by the heaps, so it cannot
- * tell a leak from fragmentation. */
+ * while SystemHandleInformation lists every handle with its owner. Heap bytes: heap_in_use.h. */
 #include "resource_usage.h"
 #include "napagent.h"
+#include "heap_in_use.h"
 #include <psapi.h>
 #include <tlhelp32.h>
 #include <winternl.h>
@@ -61,27 +60,6 @@ void resource_usage_object_created(enum served_object_kind kind)
 void resource_usage_object_destroyed(enum served_object_kind kind)
 {
     InterlockedDecrement(&live_objects[kind]);
-}
-
-static UINT64 heap_bytes_in_use(void)
-{
-    HANDLE heaps[64];
-    DWORD count = GetProcessHeaps(ARRAYSIZE(heaps), heaps);
-    UINT64 bytes = 0;
-
-    for (DWORD i = 0; i < count && i < ARRAYSIZE(heaps); ++i)
-    {
-        PROCESS_HEAP_ENTRY entry;
-
-        if (!HeapLock(heaps[i]))
-            continue;
-        entry.lpData = NULL;
-        while (HeapWalk(heaps[i], &entry))
-            if (entry.wFlags & PROCESS_HEAP_ENTRY_BUSY)
-                bytes += entry.cbData;
-        HeapUnlock(heaps[i]);
-    }
-    return bytes;
 }
 
 static UINT32 count_threads(void)

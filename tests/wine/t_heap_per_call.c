@@ -19,6 +19,7 @@
 #include "../tap.h"
 #include "test_clients.h"
 #include "../../napctl/diagnostics_results.h"
+#include "../../service/heap_in_use.h"
 
 #define EC_ID 0x73000001u
 #define SHA_ID 0x73000101u
@@ -159,27 +160,6 @@ static UINT64 service_heap(void)
     return usage.heapBytes;
 }
 
-/* This process's heap bytes in use, all heaps. */
-static UINT64 own_heap(void)
-{
-    HANDLE heaps[64];
-    DWORD count = GetProcessHeaps(ARRAYSIZE(heaps), heaps);
-    UINT64 total = 0;
-
-    for (DWORD i = 0; i < count && i < ARRAYSIZE(heaps); ++i)
-    {
-        PROCESS_HEAP_ENTRY entry = {0};
-
-        if (!HeapLock(heaps[i]))
-            continue;
-        while (HeapWalk(heaps[i], &entry))
-            if (entry.wFlags & PROCESS_HEAP_ENTRY_BUSY)
-                total += entry.cbData;
-        HeapUnlock(heaps[i]);
-    }
-    return total;
-}
-
 struct kept
 {
     BOOL ran;
@@ -197,13 +177,13 @@ static struct kept bytes_kept(BOOL (*op)(void), int calls)
     /* The service's worker finishes what the last call started before the heap is walked. */
     Sleep(300);
     service_before = service_heap();
-    own_before = own_heap();
+    own_before = heap_bytes_in_use();
     for (int i = 0; i < calls; ++i)
         if (!op())
             return kept;
     Sleep(300);
     kept.service = ((double)service_heap() - (double)service_before) / calls;
-    kept.own = ((double)own_heap() - (double)own_before) / calls;
+    kept.own = ((double)heap_bytes_in_use() - (double)own_before) / calls;
     kept.ran = TRUE;
     return kept;
 }
