@@ -130,22 +130,9 @@ static HRESULT WINAPI ec_binding_CreateConnection(INapEnforcementClientBinding *
     ec_id = binding->ec_id;
     owner = binding->owner;
     ReleaseSRWLockShared(&binding->lock);
-    if (FAILED(hr = ec_connection_create(iface, ec_id, owner, key, connection)))
+    if (FAILED(hr = ec_connection_create(ec_id, owner, key, connection)))
         agent_ec_connection_down(binding->core, key);
     return hr;
-}
-
-void ec_binding_connection_released(INapEnforcementClientBinding *iface, LONG owner, UINT64 key)
-{
-    struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
-    BOOL same_owner;
-
-    AcquireSRWLockShared(&binding->lock);
-    same_owner = binding->owner == owner;
-    ReleaseSRWLockShared(&binding->lock);
-    /* After an Uninitialize or a rebind the core already forgot the connection. */
-    if (same_owner && agent_host_core())
-        agent_ec_connection_down(binding->core, key);
 }
 
 static HRESULT WINAPI ec_binding_GetSoHRequest(INapEnforcementClientBinding *iface,

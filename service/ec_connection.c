@@ -26,10 +26,7 @@
  * - PrivateData / EnforcerPrivateData: 0..maxPrivateDataSize bytes; until set (or set with size
  *   0): size 0, data NULL, S_OK.
  * - InstalledShvs: SetInstalledShvs takes 1..maxSystemHealthEntityCount ids (count 0 →
- *   E_INVALIDARG, as documented); until set, Get answers count 0, ids NULL, S_OK.
- * - Lifetime (choice): a connection whose last reference goes without NotifyConnectionStateDown
- *   is reported down then (orphaned request, decision forgotten): nobody can name it any more, and
- *   it would hold one of the EC's maxConnectionCountPerEnforcer places until the EC unbinds. */
+ *   E_INVALIDARG, as documented); until set, Get answers count 0, ids NULL, S_OK. */
 #include "agent.h" /* first: libuv wants winsock2.h before windows.h */
 #include "napagent.h"
 #include "resource_usage.h"
@@ -48,7 +45,6 @@ struct ec_connection
     INapEnforcementClientConnection2 INapEnforcementClientConnection2_iface;
     LONG ref;
     struct ec_connection *prev, *next;   /* in live_connections, under live_lock */
-    INapEnforcementClientBinding *binding; /* the creator, held */
     LONG owner;
     UINT64 key;
     SRWLOCK lock;
@@ -197,9 +193,6 @@ static ULONG WINAPI ec_connection_Release(INapEnforcementClientConnection2 *ifac
         if (connection->next)
             connection->next->prev = connection->prev;
         ReleaseSRWLockExclusive(&live_lock);
-        if (!connection->down)
-            ec_binding_connection_released(connection->binding, connection->owner, connection->key);
-        INapEnforcementClientBinding_Release(connection->binding);
         resource_usage_object_destroyed(SERVED_CONNECTION);
         HeapFree(GetProcessHeap(), 0, connection);
     }
@@ -610,8 +603,7 @@ static const INapEnforcementClientConnection2Vtbl ec_connection_vtbl = {
 
 /* ---- Internal calls (ec_connection.h) ---- */
 
-HRESULT ec_connection_create(INapEnforcementClientBinding *binding, EnforcementEntityId ec_id, LONG owner,
-                             UINT64 key, INapEnforcementClientConnection **out)
+HRESULT ec_connection_create(EnforcementEntityId ec_id, LONG owner, UINT64 key, INapEnforcementClientConnection **out)
 {
     struct ec_connection *connection;
     HRESULT hr;
@@ -623,8 +615,6 @@ HRESULT ec_connection_create(INapEnforcementClientBinding *binding, EnforcementE
     connection->INapEnforcementClientConnection2_iface.lpVtbl = &ec_connection_vtbl;
     connection->ref = 1;
     resource_usage_object_created(SERVED_CONNECTION);
-    connection->binding = binding;
-    INapEnforcementClientBinding_AddRef(binding);
     connection->owner = owner;
     connection->key = key;
     InitializeSRWLock(&connection->lock);
@@ -641,10 +631,7 @@ HRESULT ec_connection_create(INapEnforcementClientBinding *binding, EnforcementE
     if (SUCCEEDED(hr))
         *out = (INapEnforcementClientConnection *)&connection->INapEnforcementClientConnection2_iface;
     else
-    {
-        connection->down = TRUE; /* the binding reports it down itself */
         ec_connection_Release(&connection->INapEnforcementClientConnection2_iface);
-    }
     return hr;
 }
 

@@ -8,18 +8,10 @@
 #include <windows.h>
 #include <napenforcementclient.h>
 
-/* A new connection of `binding`, already initialized with the EC's id. owner identifies the
- * binding's current Initialize (ec_binding.c): only that binding may take it back. key: the
- * connection's name in the agent core, unique in the process. The connection holds `binding`:
- * when it is freed without having been reported down, it tells the binding, so that an EC that
- * forgets NotifyConnectionStateDown does not fill its maxConnectionCountPerEnforcer slots with
- * connections nobody can name any more. *out NULL on failure. */
-HRESULT ec_connection_create(INapEnforcementClientBinding *binding, EnforcementEntityId ec_id, LONG owner,
-                             UINT64 key, INapEnforcementClientConnection **out);
-
-/* In ec_binding.c: a connection of `binding` is freed without NotifyConnectionStateDown; the core
- * forgets it too, if the binding is still in the Initialize (`owner`) that created it. */
-void ec_binding_connection_released(INapEnforcementClientBinding *binding, LONG owner, UINT64 key);
+/* A new connection, already initialized with the EC's id. owner identifies the binding's current
+ * Initialize (ec_binding.c): only that binding may take it back. key: the connection's name in
+ * the agent core, unique in the process. *out NULL on failure. */
+HRESULT ec_connection_create(EnforcementEntityId ec_id, LONG owner, UINT64 key, INapEnforcementClientConnection **out);
 
 /* The EC that created the connections of `owner` died (the core dropped it for a transport
  * error): their stubs are disconnected, since Wine never runs a dead client's objects down, and

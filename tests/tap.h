@@ -13,6 +13,9 @@ static int tap_failed;
 
 static inline void tap_vline(int pass, const char *file, int line, const char *fmt, va_list ap)
 {
+    va_list ap2;
+
+    va_copy(ap2, ap);
     ++tap_count;
     if (!pass)
         ++tap_failed;
@@ -20,7 +23,14 @@ static inline void tap_vline(int pass, const char *file, int line, const char *f
     vprintf(fmt, ap);
     printf("\n");
     if (!pass)
+    {
         printf("#   failed at %s:%d\n", file, line);
+        /* prove shows stderr even when it is not verbose: a rare failure in CI keeps its message. */
+        fprintf(stderr, "# failed: %d - ", tap_count);
+        vfprintf(stderr, fmt, ap2);
+        fprintf(stderr, " (%s:%d)\n", file, line);
+    }
+    va_end(ap2);
     fflush(stdout);
 }
 
@@ -45,6 +55,23 @@ static inline void diag(const char *fmt, ...)
     printf("\n");
     va_end(ap);
     fflush(stdout);
+}
+
+/* A diag that a later failure will need: written to stderr too, which prove always shows. */
+static inline void diag_stderr(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("# ");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    fflush(stdout);
+    va_start(ap, fmt);
+    fprintf(stderr, "# ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
 }
 
 /* Ends the plan; the exit code is non-zero when anything failed. */

@@ -163,7 +163,7 @@ int main(int argc, char **argv)
     leave(&state->in_call);
     if (FAILED(hr))
     {
-        printf("# victim %s %#x: cannot bind: %#lx\n", argv[1], id, hr);
+        fprintf(stderr, "# victim %s %#x: cannot bind: %#lx\n", argv[1], id, hr);
         return 1;
     }
     SetEvent(ready);

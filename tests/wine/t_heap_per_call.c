@@ -136,6 +136,8 @@ static BOOL connection_made_and_released(void)
 
     if (FAILED(INapEnforcementClientBinding_CreateConnection(bound_ec, &made)))
         return FALSE;
+    /* Reported down first: the agent keeps a connection it was not told of until the EC unbinds. */
+    INapEnforcementClientBinding_NotifyConnectionStateDown(bound_ec, made);
     INapEnforcementClientConnection_Release(made);
     return TRUE;
 }
@@ -266,7 +268,7 @@ int main(void)
     check("GetSystemIsolationInfo", get_isolation_info, calls, FALSE);
     check("diagnostics GetState", get_state, calls, FALSE);
     check("diagnostics GetConfiguration", get_configuration, calls, FALSE);
-    check("CreateConnection, released", connection_made_and_released, calls, FALSE);
+    check("CreateConnection, down, released", connection_made_and_released, calls, FALSE);
     check("EC Initialize + Uninitialize", ec_bound_and_unbound, calls, FALSE);
     check("SHA Initialize + Uninitialize", sha_bound_and_unbound, calls, FALSE);
 

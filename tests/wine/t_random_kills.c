@@ -171,7 +171,7 @@ static unsigned restart_phase(struct driver *d, unsigned restarts, unsigned firs
 
         if (!start_victim(&old, ec, first_victim + 2 * r))
         {
-            diag("restart %u: the %s victim did not bind", r, ec ? "EC" : "SHA");
+            diag_stderr("restart %u: the %s victim did not bind", r, ec ? "EC" : "SHA");
             end_victim(&old);
             continue;
         }
@@ -192,10 +192,10 @@ static unsigned restart_phase(struct driver *d, unsigned restarts, unsigned firs
             if (hr == S_OK)
                 ++whole;
             else
-                diag("restart %u: the good EC was not served: %#lx after %lu ms", r, hr, trip);
+                diag_stderr("restart %u: the good EC was not served: %#lx after %lu ms", r, hr, trip);
         }
         else
-            diag("restart %u: binding again failed: service %s, %#lx", r, started ? "running" : "not running", hr);
+            diag_stderr("restart %u: binding again failed: service %s, %#lx", r, started ? "running" : "not running", hr);
         kill_victim(&old, ec);
         end_victim(&old);
         if (fresh.process)
@@ -263,7 +263,7 @@ int main(void)
         if (!start_victim(&v, ec, n))
         {
             ++bind_failures;
-            diag("kill %u: the %s victim did not bind (attempts %ld)", n, ec ? "EC" : "SHA",
+            diag_stderr("kill %u: the %s victim did not bind (attempts %ld)", n, ec ? "EC" : "SHA",
                  v.state ? v.state->bind_attempts : -1);
             end_victim(&v);
             continue;
@@ -287,7 +287,7 @@ int main(void)
         if (hr == S_OK)
             ++served;
         else
-            diag("kill %u: the good EC was not served: %#lx after %lu ms", n, hr, trip);
+            diag_stderr("kill %u: the good EC was not served: %#lx after %lu ms", n, hr, trip);
         if (trip > worst_trip)
             worst_trip = trip;
     }
