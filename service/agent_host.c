@@ -45,6 +45,7 @@ static const char *event_name(enum agent_event_kind kind)
         [AGENT_EVENT_RESPONSE_REJECTED] = "SoH response rejected",
         [AGENT_EVENT_ISOLATION_CHANGED] = "isolation state changed",
         [AGENT_EVENT_SHA_CALL_FAILED] = "SHA call failed",
+        [AGENT_EVENT_STOP_WAITING] = "stop still waiting for",
     };
     unsigned index = (unsigned)kind;
 
@@ -171,15 +172,6 @@ void agent_host_stop(void)
     agent_stop(core);
     /* Dropped bindings destroy their core binding: that must happen before the core goes. */
     client_handles_drain();
-}
-
-void agent_host_destroy(void)
-{
-    struct agent *gone = core;
-
-    core = NULL;
-    if (gone)
-        agent_destroy(gone);
 }
 
 struct agent *agent_host_core(void)

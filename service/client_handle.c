@@ -83,6 +83,8 @@ void client_handle_release(struct client_handle *client, int died)
 
 void client_handles_drain(void)
 {
+    DWORD start = GetTickCount(), reported = 0;
+
     if (!work_done)
         work_done = CreateEventW(NULL, TRUE, FALSE, NULL);
     while (pending_work > 0)
@@ -90,6 +92,12 @@ void client_handles_drain(void)
         ResetEvent(work_done);
         if (pending_work > 0)
             WaitForSingleObject(work_done, 100);
+        if (GetTickCount() - start >= reported + 2000)
+        {
+            reported += 2000;
+            service_log("stop still waiting for %ld binding objects to be released (%lu ms)", pending_work,
+                        GetTickCount() - start);
+        }
     }
 }
 

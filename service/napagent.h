@@ -45,14 +45,13 @@ HRESULT server_start(server_progress_fn progress);
 void server_stop(server_progress_fn progress);
 
 /* The agent core hosted by the service (agent_host.c): created and started before the class
- * objects are registered, stopped after they are revoked. agent_host_core() is the running core
- * for every COM object; it is never NULL while a COM call can arrive. */
+ * objects are registered, stopped after they are revoked, never freed (the process exits after
+ * the stop; a call arriving meanwhile is answered NAP_E_SERVICE_NOT_RUNNING). agent_host_core()
+ * is the core for every COM object; it is never NULL while a COM call can arrive. */
 struct agent;
 HRESULT agent_host_start(void);
 /* Stops the core: calls answer NAP_E_SERVICE_NOT_RUNNING from then on, every client released. */
 void agent_host_stop(void);
-/* Frees the core, once COM is shut down and no object can call it any more. */
-void agent_host_destroy(void);
 struct agent *agent_host_core(void);
 /* Joins the calling thread to the MTA once (the core's workers before their first COM call). */
 void agent_host_join_com(void);

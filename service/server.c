@@ -76,6 +76,63 @@ static HRESULT start_failed(const WCHAR *step, HRESULT hr)
     return hr;
 }
 
+/* The stop may give up on COM's shutdown: the last CoUninitialize unregisters every served
+ * interface, waiting for its calls, and Wine's rpcrt4 can miss the end of a call that finishes
+ * just as that wait begins (RpcServerUnregisterIf creates its event after the call saw no one
+ * waiting). A client calling all along left the service STOP_PENDING forever that way. So the
+ * last CoUninitialize runs on a thread of its own (the MTA ends with its last thread), and the
+ * stop waits for it a bounded time. */
+#define COM_SHUTDOWN_LIMIT_MS 2000
+
+struct com_shutdown
+{
+    HANDLE joined, go;
+};
+
+static DWORD WINAPI com_shutdown_thread(void *arg)
+{
+    struct com_shutdown *shutdown = arg;
+
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    SetEvent(shutdown->joined);
+    WaitForSingleObject(shutdown->go, INFINITE);
+    CoUninitialize();
+    return 0;
+}
+
+static void shut_com_down(void)
+{
+    /* Static: a thread given up on may still use it after this returns. */
+    static struct com_shutdown shutdown;
+    HANDLE thread = NULL;
+    DWORD start = GetTickCount();
+
+    shutdown.joined = CreateEventW(NULL, TRUE, FALSE, NULL);
+    shutdown.go = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (shutdown.joined && shutdown.go)
+        thread = CreateThread(NULL, 0, com_shutdown_thread, &shutdown, 0, NULL);
+    if (!thread || WaitForSingleObject(shutdown.joined, COM_SHUTDOWN_LIMIT_MS) != WAIT_OBJECT_0)
+    {
+        /* Without a thread to hand it to, COM stays up until the process exits. */
+        service_log("COM left initialized: the thread for its shutdown did not start");
+        if (thread)
+            CloseHandle(thread);
+        return;
+    }
+    CoUninitialize();
+    SetEvent(shutdown.go);
+    if (WaitForSingleObject(thread, COM_SHUTDOWN_LIMIT_MS) == WAIT_OBJECT_0)
+    {
+        service_log("COM shut down in %lu ms", GetTickCount() - start);
+        CloseHandle(shutdown.joined);
+        CloseHandle(shutdown.go);
+    }
+    else
+        service_log("COM shutdown still waiting after %lu ms (Wine's rpcrt4 lost the end of a call): the stop goes "
+                    "on without it", GetTickCount() - start);
+    CloseHandle(thread);
+}
+
 HRESULT server_start(server_progress_fn progress)
 {
     const WCHAR *version = NAPAGENT_VERSION_W;
@@ -112,12 +169,18 @@ void server_stop(server_progress_fn progress)
     /* New calls first, so nothing reaches the core once its loop goes away. */
     revoke_class_objects();
     progress();
+    /* Each step is logged: a stop that hangs shows where. */
+    service_log("class objects revoked");
     agent_host_stop();
     progress();
+    service_log("agent core stopped, every client released");
+    /* COM's shutdown disconnects every object, so clients get a transport error at once. The
+     * stopped core is never freed: the process exits next, and if COM's shutdown was given up
+     * on, an object may still be called (the core answers NAP_E_SERVICE_NOT_RUNNING). */
     if (com_ready)
-        CoUninitialize();
+        shut_com_down();
     com_ready = FALSE;
-    agent_host_destroy();
+    progress();
     service_log("napagent stopped");
     event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_SERVICE_STOPPED, 0, NULL);
     event_log_close();

@@ -35,6 +35,9 @@ struct agent_config {
     /* Threads that run outgoing calls. A frozen client holds one; as long as fewer clients are
      * frozen than this, nobody else waits. 0 means max_enforcers + max_health_agents. */
     uint32_t max_worker_threads;
+    /* While a stop waits for clients: how often it reports each one it still waits for
+     * (AGENT_EVENT_STOP_WAITING). 0 means 2000 ms. */
+    uint32_t stop_report_ms;
     struct retry_policy retry;
     uint64_t jitter_seed;                   /* 0: seeded from the clock */
 };
@@ -97,6 +100,10 @@ enum agent_event_kind {
     AGENT_EVENT_ISOLATION_CHANGED,     /* result: the new system IsolationState (1..3) */
     AGENT_EVENT_SHA_CALL_FAILED,       /* result: a non-transport failure of a call into an SHA
                                           other than GetSoHRequest (attempt: which, enum below) */
+    AGENT_EVENT_STOP_WAITING,          /* component: a client the stop still waits for (a call into
+                                          it has not returned); attempt: worker jobs not finished in
+                                          all (calls and releases); next_delay_ms: time since the
+                                          stop began */
 };
 
 /* agent_event.attempt of AGENT_EVENT_SHA_CALL_FAILED: the call that failed. */

@@ -9,6 +9,7 @@ void agent_config_defaults(struct agent_config *config)
     config->max_health_agents = NAP_MAX_SYSTEM_HEALTH_ENTITY_COUNT;
     config->max_connections_per_enforcer = NAP_MAX_CONNECTION_COUNT_PER_ENFORCER;
     config->max_worker_threads = 0;
+    config->stop_report_ms = 0;
     retry_policy_defaults(&config->retry);
     config->jitter_seed = 0;
 }
@@ -35,5 +36,7 @@ unsigned agent_config_normalize(struct agent_config *config)
         uint64_t n = (uint64_t)config->max_enforcers + config->max_health_agents;
         config->max_worker_threads = n > 256 ? 256 : (uint32_t)n;
     }
+    if (!config->stop_report_ms)
+        config->stop_report_ms = 2000;
     return replaced;
 }

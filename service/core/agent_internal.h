@@ -82,8 +82,8 @@ struct bound_client {
     enum nap_component_kind kind;
     uint32_t id;
     void *client;
-    struct bound_client *prev;       /* in agent->bound[kind] while bound */
-    struct bound_client *next;
+    struct bound_client *prev;       /* in agent->bound[kind] while bound, then in */
+    struct bound_client *next;       /* agent->leaving until freed */
     struct client_worker worker;
     struct soh_change change;
     uv_timer_t retry_timer;
@@ -194,12 +194,16 @@ struct agent {
     struct component_table shas;
     struct bound_client *bound_ecs;
     struct bound_client *bound_shas;
+    struct bound_client *leaving;  /* unbound, not yet freed: what a stop waits for */
     size_t live_clients;           /* bound_client structs not yet freed */
     uint64_t outstanding_jobs;     /* submitted to workers, result not yet back */
     struct jitter_rng rng;
     uint8_t system_state;          /* last system isolation state SHAs were told of */
     uint64_t system_probation_end;
     int stopping;
+    uv_timer_t stop_watch;         /* while stopping: says every few seconds whom it waits for */
+    int stop_watch_open;
+    uint64_t stop_began;           /* uv_now() at the stop */
     int handles_closed;
     int stopped;                   /* the loop side is done: the async handle has closed */
     int stop_finished;             /* agent_stop returned (written by its caller only) */

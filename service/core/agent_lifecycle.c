@@ -14,11 +14,29 @@ static void on_handoff_closed(uv_handle_t *handle)
     a->stopped = 1;
 }
 
+/* A stop that waits names whom it waits for: a client whose call does not return (frozen, or
+ * stuck in its transport) is otherwise invisible from outside. */
+static void on_stop_watch(uv_timer_t *timer)
+{
+    struct agent *a = timer->data;
+    uint64_t waited = uv_now(a->loop) - a->stop_began;
+
+    for (struct bound_client *bc = a->leaving; bc; bc = bc->next)
+        agent_emit(a, AGENT_EVENT_STOP_WAITING, bc->kind, bc->id, (uint32_t)a->outstanding_jobs, waited,
+                   NAP_RESULT_OK);
+}
+
 void agent_begin_stop(struct agent *a)
 {
     if (a->stopping)
         return;
     a->stopping = 1;
+    a->stop_began = uv_now(a->loop);
+    a->stop_watch.data = a;
+    if (uv_timer_init(a->loop, &a->stop_watch) == 0) {
+        a->stop_watch_open = 1;
+        uv_timer_start(&a->stop_watch, on_stop_watch, a->config.stop_report_ms, a->config.stop_report_ms);
+    }
     handoff_queue_stop_accepting(&a->handoff);
     agent_unbind_all(a);
     agent_check_stopped(a);
@@ -29,6 +47,8 @@ void agent_check_stopped(struct agent *a)
     if (!a->stopping || a->handles_closed || a->outstanding_jobs || a->live_clients)
         return;
     a->handles_closed = 1;
+    if (a->stop_watch_open)
+        uv_close((uv_handle_t *)&a->stop_watch, NULL);
     handoff_queue_close(&a->handoff, on_handoff_closed);
 }
 

@@ -44,6 +44,12 @@ void agent_bound_client_put(struct bound_client *bc)
     struct agent *a = bc->agent;
 
     if (--bc->live_parts == 0) {
+        if (bc->prev)
+            bc->prev->next = bc->next;
+        else
+            a->leaving = bc->next;
+        if (bc->next)
+            bc->next->prev = bc->prev;
         free(bc->conns);
         free(bc);
         --a->live_clients;
@@ -121,7 +127,11 @@ void agent_unbind(struct bound_client *bc, enum agent_event_kind reason, nap_res
         *bound_list(a, bc->kind) = bc->next;
     if (bc->next)
         bc->next->prev = bc->prev;
-    bc->prev = bc->next = NULL;
+    bc->prev = NULL;
+    bc->next = a->leaving;
+    if (a->leaving)
+        a->leaving->prev = bc;
+    a->leaving = bc;
     bc->component->bound = NULL;
     bc->binding->bound = NULL;
     if (bc->kind == NAP_COMPONENT_SYSTEM_HEALTH_AGENT)

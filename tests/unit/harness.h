@@ -83,6 +83,7 @@ static inline void harness_config(struct agent_config *c)
     c->retry.jitter_permille = 250;
     c->retry.exhausted_after = 5;
     c->jitter_seed = 42;
+    c->stop_report_ms = 20;
 }
 
 static inline void harness_setup_with(struct harness *h, const struct agent_config *config)

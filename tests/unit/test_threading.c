@@ -315,6 +315,58 @@ static void stop_thread(void *arg)
     agent_stop(s->agent);
 }
 
+/* A stop held up by a frozen client says so, naming that client and no other, until the call
+ * returns; then it finishes. */
+static void test_stop_names_the_client_it_waits_for(void)
+{
+    struct threaded t;
+    struct fake_client frozen, fine;
+    struct agent_binding *bf, *bo;
+    struct stop_call s;
+    uv_thread_t st;
+    struct agent_event e;
+    unsigned fine_named, frozen_named;
+    int named;
+
+    threaded_setup(&t);
+    fake_client_init(&frozen, FAKE_FREEZE);
+    fake_client_init(&fine, FAKE_ANSWER_OK);
+    bf = bind_ec(&t, 300, &frozen);
+    bo = bind_ec(&t, 301, &fine);
+    agent_raise_soh_change(t.agent);
+    ok(fake_client_wait(&frozen, fake_client_frozen, 1), "the frozen client is inside its call");
+    s.agent = t.agent;
+    uv_thread_create(&st, stop_thread, &s);
+    /* The other EC is released at once; from then on only the frozen one is named. */
+    ok(fake_client_wait(&fine, fake_client_releases, 1), "the stop released the EC that was not called");
+    fine_named = events_of(&t.events, AGENT_EVENT_STOP_WAITING, 301);
+    frozen_named = events_of(&t.events, AGENT_EVENT_STOP_WAITING, 300);
+    named = 0;
+    for (uint64_t deadline = uv_hrtime() + 5000000000ull; !named && uv_hrtime() < deadline;)
+        if (!(named = events_of(&t.events, AGENT_EVENT_STOP_WAITING, 300) >= frozen_named + 2))
+            uv_sleep(5);
+    e = last_event(&t.events, AGENT_EVENT_STOP_WAITING, 300);
+    /* Two jobs outstanding: the frozen call and the release queued behind it. */
+    ok(named && e.component_kind == NAP_COMPONENT_ENFORCEMENT_CLIENT && e.attempt == 2 && e.next_delay_ms >= 20,
+       "the stop reports it waits for the frozen EC: %u reports, kind %d, %u jobs out, %llu ms",
+       events_of(&t.events, AGENT_EVENT_STOP_WAITING, 300), (int)e.component_kind, e.attempt,
+       (unsigned long long)e.next_delay_ms);
+    ok(events_of(&t.events, AGENT_EVENT_STOP_WAITING, 301) == fine_named,
+       "the released EC is named no more: %u reports, %u before its release",
+       events_of(&t.events, AGENT_EVENT_STOP_WAITING, 301), fine_named);
+    ok(fake_client_releases(&frozen) == 0, "the frozen client is not released while its call runs");
+    fake_client_unfreeze(&frozen);
+    uv_thread_join(&st);
+    ok(fake_client_releases(&frozen) == 1 && fake_client_releases(&fine) == 1,
+       "once the call returned, the stop released both clients and finished: %u, %u",
+       fake_client_releases(&frozen), fake_client_releases(&fine));
+    agent_binding_destroy(bf);
+    agent_binding_destroy(bo);
+    threaded_teardown(&t);
+    fake_client_free(&frozen);
+    fake_client_free(&fine);
+}
+
 /* ---- Initialize of an id another binding holds: the holder is asked whether it is alive ---- */
 
 static struct agent_binding *new_ec_binding(struct threaded *t)
@@ -536,6 +588,7 @@ int main(void)
     test_frozen_holder_refuses_after_the_probe_timeout();
     test_holder_leaving_while_probed_hands_its_id_over();
     test_stop_answers_a_waiting_probe();
+    test_stop_names_the_client_it_waits_for();
     test_unregister_asks_the_holder_first();
     return tap_done();
 }

@@ -17,4 +17,12 @@ if ! wine_run 'C:\napagent\napagent.exe' install >"$prefix-install.log"; then
     cat "$prefix-install.log"
     exit 1
 fi
-prove --exec tests/wine/exec-test.sh "$@"
+# A failed run shows the end of the service's own log: often all a CI run leaves to read.
+if ! prove --exec tests/wine/exec-test.sh "$@"; then
+    service_log=$WINEPREFIX/drive_c/ProgramData/napagent/napagent.log
+    if [ -f "$service_log" ]; then
+        echo "# the last 60 lines of $prefix's service log:" >&2
+        tail -n 60 "$service_log" | sed 's/^/#   /' >&2
+    fi
+    exit 1
+fi

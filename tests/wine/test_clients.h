@@ -252,10 +252,15 @@ static inline BOOL create_client_objects(INapClientManagement **management, INap
 static inline void release_client_objects(INapClientManagement *management, INapAgentDiagnostics *diagnostics,
                                           INapEnforcementClientBinding *ec, INapSystemHealthAgentBinding *sha)
 {
-    INapEnforcementClientBinding_Release(ec);
-    INapSystemHealthAgentBinding_Release(sha);
-    INapAgentDiagnostics_Release(diagnostics);
-    INapClientManagement_Release(management);
+    /* Any of them may be missing: create_client_objects fails when one cannot be made. */
+    if (ec)
+        INapEnforcementClientBinding_Release(ec);
+    if (sha)
+        INapSystemHealthAgentBinding_Release(sha);
+    if (diagnostics)
+        INapAgentDiagnostics_Release(diagnostics);
+    if (management)
+        INapClientManagement_Release(management);
 }
 
 static inline void fill_registration(NapComponentRegistrationInfo *info, UINT32 id, WCHAR *name, UINT32 type)
