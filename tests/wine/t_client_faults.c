@@ -1,7 +1,8 @@
 /* Clients that die or freeze: an EC killed with a retry pending, or dying inside NotifySoHChange,
  * is dropped and its id can be bound again within a few seconds; an EC frozen inside
  * NotifySoHChange delays nobody else; the same for an SHA dying or frozen inside the agent's
- * GetSoHRequest. The misbehaving clients are separate processes (probe_ec_client.exe,
+ * GetSoHRequest; a stop held by a frozen EC names it in the service log and ends once the EC's
+ * process is gone. The misbehaving clients are separate processes (probe_ec_client.exe,
  * probe_sha_client.exe). */
 #include <windows.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #define FROZEN_SHA_ID 0x7C000103u
 #define IDLE_ID 0x7C000005u
 #define IDLE_SHA_ID 0x7C000104u
+#define STOP_FROZEN_ID 0x7C000006u
 
 struct probe
 {
@@ -248,6 +250,91 @@ static void test_sha_faults(INapSystemHealthAgentBinding *sha, INapEnforcementCl
     ok(delay >= 0 && delay < 5000, "the killed frozen SHA's id is bindable again within 5 s: %ld ms", delay);
 }
 
+/* Whether the service log has `text` (the log is shared for reading while the service writes). */
+static BOOL service_log_has(const char *text)
+{
+    static char buffer[1 << 20];
+    HANDLE file = CreateFileA("C:\\ProgramData\\napagent\\napagent.log", GENERIC_READ,
+                              FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, 0, NULL);
+    LARGE_INTEGER size, from;
+    DWORD got = 0;
+
+    if (file == INVALID_HANDLE_VALUE)
+        return FALSE;
+    /* The end of the log is enough: what is looked for was just written. */
+    GetFileSizeEx(file, &size);
+    from.QuadPart = size.QuadPart > (LONGLONG)sizeof(buffer) - 1 ? size.QuadPart - (LONGLONG)sizeof(buffer) + 1 : 0;
+    SetFilePointerEx(file, from, NULL, FILE_BEGIN);
+    ReadFile(file, buffer, sizeof(buffer) - 1, &got, NULL);
+    CloseHandle(file);
+    buffer[got] = 0;
+    return strstr(buffer, text) != NULL;
+}
+
+/* net stop while an EC is frozen inside NotifySoHChange: the stop waits for that call (it is the
+ * EC's worker's to end), and says so in the service log, naming the EC, until the EC's process
+ * is ended; then the service stops within its wait hint. */
+static void test_stop_with_frozen_client(void)
+{
+    static WCHAR sha_name[] = L"fault test SHA";
+    INapClientManagement *management;
+    INapAgentDiagnostics *diagnostics;
+    INapEnforcementClientBinding *good;
+    INapSystemHealthAgentBinding *sha;
+    NapComponentRegistrationInfo info;
+    SC_HANDLE service;
+    SERVICE_STATUS status = {0};
+    struct probe frozen;
+    char wanted[64];
+    BOOL named = FALSE;
+    DWORD start, took;
+    HRESULT hr;
+
+    if (!create_client_objects(&management, &diagnostics, &good, &sha))
+        tap_bail("cannot reach napagent");
+    register_ec(management, diagnostics, STOP_FROZEN_ID);
+    fill_registration(&info, SHA_ID, sha_name, 0);
+    INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    hr = INapSystemHealthAgentBinding_Initialize(sha, SHA_ID, &sha_callback);
+    ok(hr == S_OK, "the SHA binds again: got %#lx", hr);
+    ok(start_probe(&frozen, "probe_ec_client.exe", STOP_FROZEN_ID, "freeze"), "the freezing EC's process bound its id");
+    INapSystemHealthAgentBinding_NotifySoHChange(sha);
+    ok(WaitForSingleObject(frozen.reacted, 5000) == WAIT_OBJECT_0, "the freezing EC is stuck in NotifySoHChange");
+    release_client_objects(management, diagnostics, good, sha);
+
+    service = open_napagent(SERVICE_STOP | SERVICE_QUERY_STATUS);
+    ok(service && ControlService(service, SERVICE_CONTROL_STOP, &status), "STOP accepted with an EC frozen");
+    snprintf(wanted, sizeof(wanted), "stop still waiting for: EC %#x", STOP_FROZEN_ID);
+    for (start = GetTickCount(); !named && GetTickCount() - start < 6000;)
+        if (!(named = service_log_has(wanted)))
+            Sleep(100);
+    QueryServiceStatus(service, &status);
+    ok(named && status.dwCurrentState == SERVICE_STOP_PENDING,
+       "while the EC is frozen the stop waits and the service log names it (\"%s\"): %s after %lu ms, state %lu",
+       wanted, named ? "named" : "not named", GetTickCount() - start, status.dwCurrentState);
+
+    end_probe(&frozen);
+    start = GetTickCount();
+    while (QueryServiceStatus(service, &status) && status.dwCurrentState != SERVICE_STOPPED
+           && GetTickCount() - start < 15000)
+        Sleep(20);
+    took = GetTickCount() - start;
+    ok(status.dwCurrentState == SERVICE_STOPPED && took <= 5000,
+       "once the frozen EC's process is gone the service stops within the 5 s wait hint: state %lu after %lu ms",
+       status.dwCurrentState, took);
+    if (service)
+        CloseServiceHandle(service);
+
+    ok(service_start_and_wait(), "the service starts again");
+    management = create_object(&CLSID_NapClientManagement, CLSCTX_INPROC_SERVER, &IID_INapClientManagement);
+    if (!management)
+        tap_bail("cannot reach the restarted napagent");
+    unregister_ec(management, STOP_FROZEN_ID);
+    hr = INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
+    ok(hr == S_OK, "unregister the SHA again: got %#lx", hr);
+    INapClientManagement_Release(management);
+}
+
 int main(void)
 {
     INapClientManagement *management = NULL;
@@ -303,6 +390,7 @@ int main(void)
     hr = INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
     ok(hr == S_OK, "unregister the SHA: got %#lx", hr);
     release_client_objects(management, diagnostics, good, sha);
+    test_stop_with_frozen_client();
     CoUninitialize();
     return tap_done();
 }
