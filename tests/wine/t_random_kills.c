@@ -186,7 +186,7 @@ static unsigned restart_phase(struct driver *d, unsigned restarts, unsigned firs
         DWORD down_at, trip;
         HRESULT hr;
 
-        if (!d->sha)
+        if (!d->management || !d->diagnostics || !d->good || !d->sha)
         {
             diag_stderr("restart %u: not tried, the service did not come back from the previous one", r);
             break;
@@ -367,7 +367,7 @@ int main(void)
     whole_restarts = restart_phase(&d, restarts, kills);
     ok(whole_restarts == restarts, "after each of %u restarts in the middle of the work every registration and "
        "enablement was still there and every client bound its id again: %u whole", restarts, whole_restarts);
-    if (!d.sha)
+    if (!d.management || !d.diagnostics || !d.good || !d.sha)
         tap_bail("the service did not come back from a restart: the registrations cannot be cleaned up");
 
     INapEnforcementClientBinding_Uninitialize(d.good);

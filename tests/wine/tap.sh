@@ -20,9 +20,16 @@ diag() { echo "# $*"; tap_last_diag="$*"; }
 tap_done() { echo "1..$tap_count"; [ "$tap_failed" -eq 0 ]; }
 
 # Registry probes through Wine's own reg.exe: exit 0 when the key (and value) exist.
-reg_has() { # reg_has KEY [VALUE]
-    if [ $# -eq 2 ]; then wine reg query "$1" /v "$2" >/dev/null 2>&1
-    else wine reg query "$1" >/dev/null 2>&1; fi
+# reg_has KEY [VALUE]. A failed query is asked once more: in one make check a `wine reg query`
+# failed on a key that install had written (and the other queries found). An absent key fails
+# both times; a query that fails only once is reported with what reg printed.
+reg_has() {
+    local args=("$1") first
+    [ $# -eq 2 ] && args+=(/v "$2")
+    first=$(wine reg query "${args[@]}" 2>&1) && return 0
+    sleep 0.3
+    wine reg query "${args[@]}" >/dev/null 2>&1 || return 1
+    echo "# reg query ${args[*]} failed once, then found it; it printed: ${first//$'\n'/ }" >&2
 }
 
 # Waits (up to 10 s) until sc query says RUNNING: exit 0 once it does. Under Wine, net start was
