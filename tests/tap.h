@@ -46,15 +46,20 @@ static inline int tap_ok_at(int pass, const char *file, int line, const char *fm
 /* ok(cond, "what was expected, got %#lx", value): the message says what came back. */
 #define ok(cond, ...) tap_ok_at(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
+static inline void tap_vdiag(FILE *out, const char *fmt, va_list ap)
+{
+    fprintf(out, "# ");
+    vfprintf(out, fmt, ap);
+    fprintf(out, "\n");
+    fflush(out);
+}
+
 static inline void diag(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    printf("# ");
-    vprintf(fmt, ap);
-    printf("\n");
+    tap_vdiag(stdout, fmt, ap);
     va_end(ap);
-    fflush(stdout);
 }
 
 /* A diag that a later failure will need: written to stderr too, which prove always shows. */
@@ -62,15 +67,10 @@ static inline void diag_stderr(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    printf("# ");
-    vprintf(fmt, ap);
-    printf("\n");
+    tap_vdiag(stdout, fmt, ap);
     va_end(ap);
-    fflush(stdout);
     va_start(ap, fmt);
-    fprintf(stderr, "# ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
+    tap_vdiag(stderr, fmt, ap);
     va_end(ap);
 }
 
