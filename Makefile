@@ -41,6 +41,8 @@ GEN_IID_SRCS := $(patsubst %,$(GEN)/%_i.c,$(NAP_IDLS) $(OWN_IDLS))
 GEN_PROXY_SRCS := $(patsubst %,$(GEN)/%_p.c,$(PROXY_IDLS)) $(GEN)/dlldata.c
 
 .DEFAULT_GOAL := all
+# The native core's compiles wait for the installer too (gcc, libuv1-dev).
+CORE_DEPS := deps
 SERVICE_SRCS := $(wildcard service/*.c)
 -include mk/core.mk
 -include mk/fuzz.mk

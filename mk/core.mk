@@ -4,6 +4,9 @@
 #   make -f mk/core.mk native-bench     benchmarks (-O2, no sanitizers), figures on stdout
 
 BUILD ?= build
+# What every native compile waits for: the top-level Makefile sets it to its installer target
+# (gcc and libuv1-dev may not be there yet); alone, this file assumes they are.
+CORE_DEPS ?=
 
 CORE_SRCS := \
 	service/core/agent_calls.c \
@@ -63,19 +66,19 @@ NATIVE_BENCHES := $(patsubst tests/bench/%.c,$(NATIVE_DIR)/bench/%,$(wildcard te
 
 .PHONY: native-check native-bench
 
-$(NATIVE_DIR)/core-check/%.o: service/%.c $(CORE_HDRS)
+$(NATIVE_DIR)/core-check/%.o: service/%.c $(CORE_HDRS) | $(CORE_DEPS)
 	@mkdir -p $(dir $@)
 	$(NATIVE_CC) $(NATIVE_CFLAGS) -c -o $@ $<
 
-$(NATIVE_DIR)/core-bench/%.o: service/%.c $(CORE_HDRS)
+$(NATIVE_DIR)/core-bench/%.o: service/%.c $(CORE_HDRS) | $(CORE_DEPS)
 	@mkdir -p $(dir $@)
 	$(NATIVE_CC) $(NATIVE_BENCH_CFLAGS) -c -o $@ $<
 
-$(NATIVE_DIR)/unit/%: tests/unit/%.c $(NATIVE_CORE_OBJS) $(CORE_HDRS)
+$(NATIVE_DIR)/unit/%: tests/unit/%.c $(NATIVE_CORE_OBJS) $(CORE_HDRS) | $(CORE_DEPS)
 	@mkdir -p $(dir $@)
 	$(NATIVE_CC) $(NATIVE_CFLAGS) -o $@ $< $(NATIVE_CORE_OBJS) $(NATIVE_LIBS)
 
-$(NATIVE_DIR)/bench/%: tests/bench/%.c $(NATIVE_BENCH_OBJS) $(CORE_HDRS)
+$(NATIVE_DIR)/bench/%: tests/bench/%.c $(NATIVE_BENCH_OBJS) $(CORE_HDRS) | $(CORE_DEPS)
 	@mkdir -p $(dir $@)
 	$(NATIVE_CC) $(NATIVE_BENCH_CFLAGS) -o $@ $< $(NATIVE_BENCH_OBJS) $(NATIVE_LIBS)
 

@@ -19,7 +19,7 @@ $(FUZZ_DIR)/fuzz_soh: $(FUZZ_SRCS) $(wildcard service/soh/*.h) | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS)
 
-$(FUZZ_DIR)/make_seeds: tests/fuzz/make_seeds.c $(SOH_SRCS) $(wildcard service/soh/*.h) tests/unit/soh_vectors.h
+$(FUZZ_DIR)/make_seeds: tests/fuzz/make_seeds.c $(SOH_SRCS) $(wildcard service/soh/*.h) tests/unit/soh_vectors.h | fuzz-deps
 	@mkdir -p $(dir $@)
 	$(NATIVE_CC) $(NATIVE_CFLAGS) -Itests/unit -o $@ tests/fuzz/make_seeds.c $(SOH_SRCS)
 
