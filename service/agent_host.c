@@ -46,6 +46,7 @@ static const char *event_name(enum agent_event_kind kind)
         [AGENT_EVENT_ISOLATION_CHANGED] = "isolation state changed",
         [AGENT_EVENT_SHA_CALL_FAILED] = "SHA call failed",
         [AGENT_EVENT_STOP_WAITING] = "stop still waiting for",
+        [AGENT_EVENT_NOTIFICATION_RETURNED] = "NotifySoHChange returned",
     };
     unsigned index = (unsigned)kind;
 
@@ -57,6 +58,13 @@ static void log_event(void *context, const struct agent_event *event)
 {
     (void)context;
     event_log_from_core(event);
+    if (event->kind == AGENT_EVENT_NOTIFICATION_RETURNED)
+    {
+        service_log("%s: EC %#x, attempt %u, after %llu ms, result %#lx", event_name(event->kind),
+                    event->component_id, event->attempt, (unsigned long long)event->next_delay_ms,
+                    (unsigned long)event->result);
+        return;
+    }
     service_log("%s: %s %#x, attempt %u, next delay %llu ms, result %#lx", event_name(event->kind),
                 event->component_kind == NAP_COMPONENT_ENFORCEMENT_CLIENT ? "EC" : "SHA", event->component_id,
                 event->attempt, (unsigned long long)event->next_delay_ms, (unsigned long)event->result);

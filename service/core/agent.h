@@ -104,6 +104,8 @@ enum agent_event_kind {
                                           it has not returned); attempt: worker jobs not finished in
                                           all (calls and releases); next_delay_ms: time since the
                                           stop began */
+    AGENT_EVENT_NOTIFICATION_RETURNED, /* a NotifySoHChange call came back: attempt (as when sent),
+                                          next_delay_ms: how long it took, result: its answer */
 };
 
 /* agent_event.attempt of AGENT_EVENT_SHA_CALL_FAILED: the call that failed. */

@@ -26,6 +26,8 @@ struct notify_job {
     struct handoff_request returned;
     struct bound_client *owner;
     uint32_t seq;
+    uint32_t attempt;     /* the change's attempt when the call started */
+    uint64_t sent_at;     /* uv_now() when the call was handed to the worker */
     nap_result result;    /* written on the worker, read on the loop after the hand-off */
 };
 

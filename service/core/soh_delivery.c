@@ -26,6 +26,8 @@ static void notify_start(struct bound_client *bc)
     bc->notify.job.complete = notify_complete;
     bc->notify.returned.handle = soh_delivery_notify_returned;
     bc->notify.seq = bc->change.seq;
+    bc->notify.attempt = bc->change.attempt;
+    bc->notify.sent_at = uv_now(a->loop);
     bc->notify.result = NAP_RESULT_OK;
     if (client_worker_submit(&bc->worker, &bc->notify.job))
         ++a->outstanding_jobs;
@@ -73,6 +75,8 @@ void soh_delivery_notify_returned(struct handoff_request *request, void *context
     unsigned actions;
 
     --a->outstanding_jobs;
+    agent_emit(a, AGENT_EVENT_NOTIFICATION_RETURNED, bc->kind, bc->id, n->attempt,
+               uv_now(a->loop) - n->sent_at, n->result);
     if (bc->unbound) {
         agent_check_stopped(a);
         return;
