@@ -14,6 +14,7 @@
 #include "ec_connection.h"
 #include "correlation_id.h"
 #include "machine_info.h"
+#include "binding_answer.h"
 #include <napenforcementclient.h>
 
 struct ec_binding
@@ -86,7 +87,7 @@ static HRESULT WINAPI ec_binding_Initialize(INapEnforcementClientBinding *iface,
         binding->owner = owner;
         ReleaseSRWLockExclusive(&binding->lock);
     }
-    return hr;
+    return binding_answer(hr);
 }
 
 /* For a connection of ours: S_OK when this binding's current Initialize created it; otherwise
@@ -102,12 +103,12 @@ static HRESULT check_owner(struct ec_binding *binding, INapEnforcementClientConn
     if (owner && ec_connection_owner(connection) == owner)
         return S_OK;
     result = agent_binding_check(binding->core);
-    return nap_failed(result) ? result : E_INVALIDARG;
+    return nap_failed(result) ? binding_answer(result) : E_INVALIDARG;
 }
 
 static HRESULT WINAPI ec_binding_Uninitialize(INapEnforcementClientBinding *iface)
 {
-    return agent_binding_uninitialize(impl_from_INapEnforcementClientBinding(iface)->core);
+    return binding_answer(agent_binding_uninitialize(impl_from_INapEnforcementClientBinding(iface)->core));
 }
 
 static HRESULT WINAPI ec_binding_CreateConnection(INapEnforcementClientBinding *iface,
@@ -125,7 +126,7 @@ static HRESULT WINAPI ec_binding_CreateConnection(INapEnforcementClientBinding *
     *connection = NULL;
     result = agent_ec_connection_created(binding->core, key);
     if (nap_failed(result))
-        return result;
+        return binding_answer(result);
     AcquireSRWLockShared(&binding->lock);
     ec_id = binding->ec_id;
     owner = binding->owner;
@@ -156,7 +157,7 @@ static HRESULT WINAPI ec_binding_GetSoHRequest(INapEnforcementClientBinding *ifa
         /* Taking the request is what makes the pending change count as applied. */
         result = agent_ec_soh_request_taken(binding->core);
         if (nap_failed(result))
-            return result;
+            return binding_answer(result);
         *retrigger_hint = TRUE;
         return S_OK;
     }
@@ -170,7 +171,7 @@ static HRESULT WINAPI ec_binding_GetSoHRequest(INapEnforcementClientBinding *ifa
     result = agent_ec_build_soh_request(binding->core, ec_connection_key(connection), &params, &request, &size,
                                         &hint);
     if (nap_failed(result))
-        return result;
+        return binding_answer(result);
     hr = ec_connection_put_request(connection, request, (UINT16)size, &id);
     free(request);
     *retrigger_hint = SUCCEEDED(hr) && hint;
@@ -193,7 +194,7 @@ static HRESULT WINAPI ec_binding_ProcessSoHResponse(INapEnforcementClientBinding
         return E_POINTER;
     result = agent_ec_connection_check(binding->core);
     if (nap_failed(result))
-        return result;
+        return binding_answer(result);
     if (!ec_connection_is_ours(connection))
         return E_INVALIDARG;
     if (FAILED(hr = check_owner(binding, connection)))
@@ -206,7 +207,7 @@ static HRESULT WINAPI ec_binding_ProcessSoHResponse(INapEnforcementClientBinding
                                            size, &decision);
     HeapFree(GetProcessHeap(), 0, response);
     if (nap_failed(result))
-        return result;
+        return binding_answer(result);
     return ec_connection_set_decision(connection, &decision);
 }
 
@@ -224,24 +225,24 @@ static HRESULT WINAPI ec_binding_NotifyConnectionStateDown(INapEnforcementClient
     if (!ec_connection_is_ours(connection))
     {
         result = agent_ec_connection_check(binding->core);
-        return nap_failed(result) ? result : E_INVALIDARG;
+        return nap_failed(result) ? binding_answer(result) : E_INVALIDARG;
     }
     if (FAILED(hr = check_owner(binding, connection)))
         return hr;
     if (!ec_connection_mark_down(connection))
     {
         result = agent_binding_check(binding->core);
-        return nap_failed(result) ? result : S_OK;
+        return nap_failed(result) ? binding_answer(result) : S_OK;
     }
     result = agent_ec_connection_down(binding->core, ec_connection_key(connection));
     if (nap_failed(result))
         ec_connection_mark_up(connection);
-    return result;
+    return binding_answer(result);
 }
 
 static HRESULT WINAPI ec_binding_NotifySoHChangeFailure(INapEnforcementClientBinding *iface)
 {
-    return agent_ec_notify_soh_change_failure(impl_from_INapEnforcementClientBinding(iface)->core);
+    return binding_answer(agent_ec_notify_soh_change_failure(impl_from_INapEnforcementClientBinding(iface)->core));
 }
 
 static const INapEnforcementClientBindingVtbl ec_binding_vtbl = {

@@ -5,6 +5,7 @@
 #include "napagent.h"
 #include "client_handle.h"
 #include "isolation_info.h"
+#include "binding_answer.h"
 #include <napsystemhealthagent.h>
 
 struct sha_binding
@@ -59,19 +60,19 @@ static HRESULT WINAPI sha_binding_Initialize(INapSystemHealthAgentBinding2 *ifac
 {
     struct sha_binding *binding = impl_from_INapSystemHealthAgentBinding2(iface);
 
-    return client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface, 0);
+    return binding_answer(client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface, 0));
 }
 
 static HRESULT WINAPI sha_binding_Uninitialize(INapSystemHealthAgentBinding2 *iface)
 {
-    return agent_binding_uninitialize(impl_from_INapSystemHealthAgentBinding2(iface)->core);
+    return binding_answer(agent_binding_uninitialize(impl_from_INapSystemHealthAgentBinding2(iface)->core));
 }
 
 /* Returns at once: the agent asks the SHA for its SoH from its worker, then tells every bound EC
  * if the SoH changed. */
 static HRESULT WINAPI sha_binding_NotifySoHChange(INapSystemHealthAgentBinding2 *iface)
 {
-    return agent_sha_notify_soh_change(impl_from_INapSystemHealthAgentBinding2(iface)->core);
+    return binding_answer(agent_sha_notify_soh_change(impl_from_INapSystemHealthAgentBinding2(iface)->core));
 }
 
 static HRESULT WINAPI sha_binding_GetSystemIsolationInfo(INapSystemHealthAgentBinding2 *iface,
@@ -83,12 +84,12 @@ static HRESULT WINAPI sha_binding_GetSystemIsolationInfo(INapSystemHealthAgentBi
         return E_POINTER;
     *info = NULL;
     result = agent_binding_check(impl_from_INapSystemHealthAgentBinding2(iface)->core);
-    return nap_failed(result) ? result : isolation_info_get(info, unknown_connections);
+    return binding_answer(nap_failed(result) ? result : isolation_info_get(info, unknown_connections));
 }
 
 static HRESULT WINAPI sha_binding_FlushCache(INapSystemHealthAgentBinding2 *iface)
 {
-    return agent_sha_flush_cache(impl_from_INapSystemHealthAgentBinding2(iface)->core);
+    return binding_answer(agent_sha_flush_cache(impl_from_INapSystemHealthAgentBinding2(iface)->core));
 }
 
 static HRESULT WINAPI sha_binding_GetSystemIsolationInfoEx(INapSystemHealthAgentBinding2 *iface,
@@ -100,7 +101,7 @@ static HRESULT WINAPI sha_binding_GetSystemIsolationInfoEx(INapSystemHealthAgent
         return E_POINTER;
     *info = NULL;
     result = agent_binding_check(impl_from_INapSystemHealthAgentBinding2(iface)->core);
-    return nap_failed(result) ? result : isolation_info_ex_get(info, unknown_connections);
+    return binding_answer(nap_failed(result) ? result : isolation_info_ex_get(info, unknown_connections));
 }
 
 static const INapSystemHealthAgentBinding2Vtbl sha_binding_vtbl = {

@@ -33,6 +33,7 @@ static nap_result call(struct agent *a, struct agent_request *r, int internal)
     nap_result result, timeout_result = r->timeout_result;
 
     r->caller_worker = client_worker_current();
+    r->internal = internal;
     if (on_loop_thread(a)) {
         r->inline_call = 1;
         if (!internal && !handoff_queue_accepting(&a->handoff))

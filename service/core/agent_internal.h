@@ -157,6 +157,7 @@ struct agent_request {
     int *flag_out;
     const struct client_worker *caller_worker;  /* the worker the caller runs on, if any */
     int inline_call;                            /* running on the loop thread itself */
+    int internal;                               /* allowed while stopping (see agent_calls.c) */
     int heap;                                   /* fire and forget: the handler frees it */
     /* On the heap, and the caller may give up waiting once the loop deferred the answer
      * (holder_probe.c); these three and `answered` are under agent.answer_lock. */

@@ -244,6 +244,14 @@ void agent_handle_request(struct handoff_request *request, void *context)
     struct agent *a = context;
     struct agent_request *r = CONTAINER_OF(request, struct agent_request, link);
 
+    /* A client call queued before the stop began but handled after it: the queue no longer takes
+     * client calls, and this one must not bind, raise or change anything either, or the stop
+     * would wait for a client bound after it released everyone. */
+    if (a->stopping && !r->internal) {
+        r->result = NAP_RESULT_SERVICE_NOT_RUNNING;
+        agent_answer(a, r);
+        return;
+    }
     dispatch(a, r);
     if (!r->deferred)
         agent_answer(a, r);
