@@ -6,6 +6,8 @@
 #include "client_handle.h"
 #include "event_log.h"
 #include "sha_calls.h"
+#include "events.h"
+#include <stdio.h>
 #include <napenforcementclient.h>
 #include <napsystemhealthagent.h>
 
@@ -173,13 +175,26 @@ HRESULT agent_host_start(void)
     return result;
 }
 
-void agent_host_stop(void)
+BOOL agent_host_stop(void)
 {
+    WCHAR limit[16];
+    const WCHAR *strings[1] = {limit};
+
     if (!core)
-        return;
-    agent_stop(core);
-    /* Dropped bindings destroy their core binding: that must happen before the core goes. */
-    client_handles_drain();
+        return TRUE;
+    if (agent_stop_within(core, AGENT_HOST_STOP_CLIENTS_LIMIT_MS))
+    {
+        /* The bindings' last references go on pool threads: let them finish, for a clean log. */
+        client_handles_drain(AGENT_HOST_STOP_BINDINGS_LIMIT_MS);
+        return TRUE;
+    }
+    /* A client frozen in a call must not hold the SCM past the stop's wait hint: the core
+     * finishes on its own threads if the call returns, or the process exit ends it. */
+    service_log("agent core: calls into clients still running after %u ms (named above): the stop goes on "
+                "without them", AGENT_HOST_STOP_CLIENTS_LIMIT_MS);
+    _snwprintf(limit, ARRAYSIZE(limit), L"%u", AGENT_HOST_STOP_CLIENTS_LIMIT_MS);
+    event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_STOP_LEFT_CALLS, 1, strings);
+    return FALSE;
 }
 
 struct agent *agent_host_core(void)

@@ -81,7 +81,7 @@ void client_handle_release(struct client_handle *client, int died)
     HeapFree(GetProcessHeap(), 0, client);
 }
 
-void client_handles_drain(void)
+void client_handles_drain(DWORD limit_ms)
 {
     DWORD start = GetTickCount(), reported = 0;
 
@@ -89,6 +89,12 @@ void client_handles_drain(void)
         work_done = CreateEventW(NULL, TRUE, FALSE, NULL);
     while (pending_work > 0)
     {
+        if (GetTickCount() - start >= limit_ms)
+        {
+            service_log("stop: %ld binding objects still being released after %lu ms: the stop goes on", pending_work,
+                        GetTickCount() - start);
+            return;
+        }
         ResetEvent(work_done);
         if (pending_work > 0)
             WaitForSingleObject(work_done, 100);

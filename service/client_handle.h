@@ -24,7 +24,8 @@ void client_handle_free(struct client_handle *client);
  * core keeps the handle when it binds; otherwise it is freed here. */
 HRESULT client_handle_bind(struct agent_binding *core, UINT32 id, IUnknown *callback, IUnknown *binding,
                            LONG connection_owner);
-/* Waits until every binding reference dropped by client_handle_release is gone. */
-void client_handles_drain(void);
+/* Waits until every binding reference dropped by client_handle_release is gone, at most
+ * limit_ms (the stop's bound; the log says what was left). */
+void client_handles_drain(DWORD limit_ms);
 
 #endif

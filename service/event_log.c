@@ -153,6 +153,11 @@ void event_log_from_core(const struct agent_event *event)
         _snwprintf(a, ARRAYSIZE(a), L"0x%08x", (unsigned)event->result);
         event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_CLIENT_DIED, 3, kind_strings);
         break;
+    case AGENT_EVENT_NOTIFICATION_OVERDUE:
+        _snwprintf(a, ARRAYSIZE(a), L"%llu", (unsigned long long)event->next_delay_ms);
+        _snwprintf(b, ARRAYSIZE(b), L"%u", event->attempt);
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_NOTIFICATION_OVERDUE, 3, strings);
+        break;
     case AGENT_EVENT_CHANGE_APPLIED:
         _snwprintf(a, ARRAYSIZE(a), L"%u", event->attempt);
         event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_CHANGE_APPLIED, 2, strings);

@@ -50,8 +50,15 @@ void server_stop(server_progress_fn progress);
  * is the core for every COM object; it is never NULL while a COM call can arrive. */
 struct agent;
 HRESULT agent_host_start(void);
-/* Stops the core: calls answer NAP_E_SERVICE_NOT_RUNNING from then on, every client released. */
-void agent_host_stop(void);
+/* How long a stop waits for calls into clients, then for the bindings they held to be dropped.
+ * With COM's shutdown (server.c) they make the stop's bound, under the wait hint it reports. */
+#define AGENT_HOST_STOP_CLIENTS_LIMIT_MS 4000u
+#define AGENT_HOST_STOP_BINDINGS_LIMIT_MS 1000u
+#define COM_SHUTDOWN_LIMIT_MS 2000u
+/* Stops the core: calls answer NAP_E_SERVICE_NOT_RUNNING from then on, every client released.
+ * FALSE when a call into a client still ran at the limit: the stop went on without it (logged,
+ * event 123) and that client is released, if ever, on the core's own threads. */
+BOOL agent_host_stop(void);
 struct agent *agent_host_core(void);
 /* Joins the calling thread to the MTA once (the core's workers before their first COM call). */
 void agent_host_join_com(void);

@@ -81,8 +81,7 @@ static HRESULT start_failed(const WCHAR *step, HRESULT hr)
  * just as that wait begins (RpcServerUnregisterIf creates its event after the call saw no one
  * waiting). A client calling all along left the service STOP_PENDING forever that way. So the
  * last CoUninitialize runs on a thread of its own (the MTA ends with its last thread), and the
- * stop waits for it a bounded time. */
-#define COM_SHUTDOWN_LIMIT_MS 2000
+ * stop waits for it a bounded time (COM_SHUTDOWN_LIMIT_MS, napagent.h). */
 
 struct com_shutdown
 {
@@ -105,12 +104,13 @@ static void shut_com_down(void)
     /* Static: a thread given up on may still use it after this returns. */
     static struct com_shutdown shutdown;
     HANDLE thread = NULL;
-    DWORD start = GetTickCount();
+    DWORD start = GetTickCount(), spent;
 
     shutdown.joined = CreateEventW(NULL, TRUE, FALSE, NULL);
     shutdown.go = CreateEventW(NULL, TRUE, FALSE, NULL);
     if (shutdown.joined && shutdown.go)
         thread = CreateThread(NULL, 0, com_shutdown_thread, &shutdown, 0, NULL);
+    /* One limit for both waits: together they are the COM part of the stop's bound. */
     if (!thread || WaitForSingleObject(shutdown.joined, COM_SHUTDOWN_LIMIT_MS) != WAIT_OBJECT_0)
     {
         /* Without a thread to hand it to, COM stays up until the process exits. */
@@ -121,7 +121,8 @@ static void shut_com_down(void)
     }
     CoUninitialize();
     SetEvent(shutdown.go);
-    if (WaitForSingleObject(thread, COM_SHUTDOWN_LIMIT_MS) == WAIT_OBJECT_0)
+    spent = GetTickCount() - start;
+    if (WaitForSingleObject(thread, spent < COM_SHUTDOWN_LIMIT_MS ? COM_SHUTDOWN_LIMIT_MS - spent : 0) == WAIT_OBJECT_0)
     {
         service_log("COM shut down in %lu ms", GetTickCount() - start);
         CloseHandle(shutdown.joined);
@@ -171,9 +172,9 @@ void server_stop(server_progress_fn progress)
     progress();
     /* Each step is logged: a stop that hangs shows where. */
     service_log("class objects revoked");
-    agent_host_stop();
+    if (agent_host_stop())
+        service_log("agent core stopped, every client released");
     progress();
-    service_log("agent core stopped, every client released");
     /* COM's shutdown disconnects every object, so clients get a transport error at once. The
      * stopped core is never freed: the process exits next, and if COM's shutdown was given up
      * on, an object may still be called (the core answers NAP_E_SERVICE_NOT_RUNNING). */

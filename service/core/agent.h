@@ -32,12 +32,17 @@ struct agent_config {
     uint32_t max_enforcers;                 /* registered ECs */
     uint32_t max_health_agents;             /* registered SHAs */
     uint32_t max_connections_per_enforcer;
-    /* Threads that run outgoing calls. A frozen client holds one; as long as fewer clients are
-     * frozen than this, nobody else waits. 0 means max_enforcers + max_health_agents. */
+    /* Threads that run outgoing calls. A frozen client holds one (an EC two, once its overdue
+     * notification was left to its thread); as long as fewer clients are frozen than this,
+     * nobody else waits. 0 means 2 * max_enforcers + max_health_agents. */
     uint32_t max_worker_threads;
     /* While a stop waits for clients: how often it reports each one it still waits for
      * (AGENT_EVENT_STOP_WAITING). 0 means 2000 ms. */
     uint32_t stop_report_ms;
+    /* How long a NotifySoHChange may run before the agent stops waiting for it: the call is left
+     * to its thread, the EC is reported (AGENT_EVENT_NOTIFICATION_OVERDUE) and the notification
+     * counts as failed, so the retry policy sends it again. 0 means 10000 ms. */
+    uint32_t notify_overdue_ms;
     struct retry_policy retry;
     uint64_t jitter_seed;                   /* 0: seeded from the clock */
 };
@@ -106,6 +111,10 @@ enum agent_event_kind {
                                           stop began */
     AGENT_EVENT_NOTIFICATION_RETURNED, /* a NotifySoHChange call came back: attempt (as when sent),
                                           next_delay_ms: how long it took, result: its answer */
+    AGENT_EVENT_NOTIFICATION_OVERDUE,  /* a NotifySoHChange ran past notify_overdue_ms: the agent
+                                          stopped waiting for it (attempt: its attempt,
+                                          next_delay_ms: how long it ran) and the retry policy
+                                          sends it again */
 };
 
 /* agent_event.attempt of AGENT_EVENT_SHA_CALL_FAILED: the call that failed. */
@@ -208,7 +217,14 @@ nap_result agent_start(struct agent *agent);
  * on the loop thread outside any libuv callback. A frozen client delays the stop until it
  * returns. */
 void agent_stop(struct agent *agent);
-/* Frees the agent; after agent_stop (it stops the agent itself if needed). */
+/* agent_stop, but waits at most limit_ms for the clients (0: no limit; a caller-run loop has
+ * none). Returns 1 when the agent stopped. 0 when a client's call still runs at the limit: the
+ * stop goes on on the core's own threads, which finish it once that call returns (no call is
+ * accepted meanwhile, nothing the core owns is freed, and nothing posts to a closed queue); the
+ * caller may then exit its process, or call agent_stop to wait for the end. */
+int agent_stop_within(struct agent *agent, uint32_t limit_ms);
+/* Frees the agent; after agent_stop (it stops the agent itself if needed, waiting for the end of
+ * a stop that agent_stop_within gave up waiting for). */
 void agent_destroy(struct agent *agent);
 
 /* ---- Bindings (one per COM binding object) ---- */

@@ -20,7 +20,9 @@ struct bound_client;
 /* The struct that embeds `member` at `pointer`. */
 #define CONTAINER_OF(pointer, type, member) ((type *)((char *)(pointer) - offsetof(type, member)))
 
-/* NotifySoHChange on the EC's worker; its result comes back to the loop as `returned`. */
+/* NotifySoHChange on the EC's worker; its result comes back to the loop as `returned`. On the
+ * heap, one per notification: a call the agent gave up on (overdue) may still run when the next
+ * one starts. */
 struct notify_job {
     struct worker_job job;
     struct handoff_request returned;
@@ -28,6 +30,7 @@ struct notify_job {
     uint32_t seq;
     uint32_t attempt;     /* the change's attempt when the call started */
     uint64_t sent_at;     /* uv_now() when the call was handed to the worker */
+    int overdue;          /* the agent stopped waiting for it: its result changes nothing */
     nap_result result;    /* written on the worker, read on the loop after the hand-off */
 };
 
@@ -89,13 +92,14 @@ struct bound_client {
     struct client_worker worker;
     struct soh_change change;
     uv_timer_t retry_timer;
+    uv_timer_t notify_watch;         /* EC: fires when the running notification is overdue */
+    struct notify_job *notifying;    /* EC: the notification the agent waits for, or NULL */
     uint32_t connections;            /* EC: entries used in conns */
     struct connection_state *conns;  /* EC: max_connections_per_enforcer entries, lazily */
     int gathering;                   /* SHA: its GetSoHRequest is queued or running */
     int gather_again;                /* SHA: NotifySoHChange came meanwhile: ask once more */
     int unbound;
-    int live_parts;                  /* timer not closed + release not completed */
-    struct notify_job notify;
+    int live_parts;                  /* timers not closed + release not completed */
     struct release_job release;
 };
 
@@ -209,6 +213,8 @@ struct agent {
     uint64_t stop_began;           /* uv_now() at the stop */
     int handles_closed;
     int stopped;                   /* the loop side is done: the async handle has closed */
+    int loop_finished;             /* the loop thread left uv_run (under answer_lock) */
+    int stop_requested;            /* agent_stop asked the loop (written by its caller only) */
     int stop_finished;             /* agent_stop returned (written by its caller only) */
 };
 
@@ -238,8 +244,12 @@ void soh_delivery_apply(struct bound_client *bc, unsigned actions, nap_result fa
 void soh_delivery_raise_all(struct agent *a);
 void soh_delivery_notify_returned(struct handoff_request *request, void *context);
 
+/* soh_delivery.c: the overdue watch of an EC's notification (closed with the client) */
+void soh_delivery_init(struct bound_client *bc);
+void soh_delivery_close(struct bound_client *bc);
+
 /* retry_schedule.c */
-int retry_schedule_init(struct bound_client *bc);
+void retry_schedule_init(struct bound_client *bc);
 void retry_schedule_start(struct bound_client *bc, uint64_t delay_ms);
 void retry_schedule_cancel(struct bound_client *bc);
 void retry_schedule_close(struct bound_client *bc);

@@ -138,6 +138,31 @@ static void loop_main(void *arg)
     a->loop_thread_known = 1;
     uv_sem_post(&a->loop_ready);
     uv_run(a->loop, UV_RUN_DEFAULT);
+    uv_mutex_lock(&a->answer_lock);
+    a->loop_finished = 1;
+    uv_cond_broadcast(&a->answer_cond);
+    uv_mutex_unlock(&a->answer_lock);
+}
+
+/* Whether the loop thread left its loop within limit_ms (0: waits as long as it takes). */
+static int loop_finished_within(struct agent *a, uint32_t limit_ms)
+{
+    uint64_t deadline = uv_hrtime() + (uint64_t)limit_ms * 1000000u, now;
+    int finished;
+
+    uv_mutex_lock(&a->answer_lock);
+    while (!a->loop_finished) {
+        if (!limit_ms) {
+            uv_cond_wait(&a->answer_cond, &a->answer_lock);
+            continue;
+        }
+        if ((now = uv_hrtime()) >= deadline)
+            break;
+        uv_cond_timedwait(&a->answer_cond, &a->answer_lock, deadline - now);
+    }
+    finished = a->loop_finished;
+    uv_mutex_unlock(&a->answer_lock);
+    return finished;
 }
 
 nap_result agent_start(struct agent *agent)
@@ -154,12 +179,18 @@ nap_result agent_start(struct agent *agent)
     return NAP_RESULT_OK;
 }
 
-void agent_stop(struct agent *agent)
+int agent_stop_within(struct agent *agent, uint32_t limit_ms)
 {
     if (!agent || agent->stop_finished)
-        return;
+        return 1;
     if (agent->started) {
-        agent_request_stop(agent);
+        if (!agent->stop_requested) {
+            agent_request_stop(agent);
+            agent->stop_requested = 1;
+        }
+        /* Given up on: the loop and the pool go on until the last call returns. */
+        if (!loop_finished_within(agent, limit_ms))
+            return 0;
         uv_thread_join(&agent->loop_thread);
         agent->started = 0;
     } else {
@@ -174,6 +205,12 @@ void agent_stop(struct agent *agent)
     }
     worker_pool_shutdown(&agent->pool);
     agent->stop_finished = 1;
+    return 1;
+}
+
+void agent_stop(struct agent *agent)
+{
+    agent_stop_within(agent, 0);
 }
 
 void agent_destroy(struct agent *agent)

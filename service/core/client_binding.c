@@ -83,15 +83,12 @@ nap_result agent_bind(struct agent *a, struct agent_binding *binding, uint32_t i
     bc->kind = binding->kind;
     bc->id = id;
     bc->client = client;
-    if (retry_schedule_init(bc)) {
-        free(bc);
-        return NAP_RESULT_OUT_OF_MEMORY;
-    }
+    retry_schedule_init(bc);
+    soh_delivery_init(bc);
     client_worker_init(&bc->worker, &a->pool);
     soh_change_init(&bc->change);
-    bc->notify.owner = bc;
     bc->release.owner = bc;
-    bc->live_parts = 2;
+    bc->live_parts = 3;   /* the two timers' closes and the release */
     ++a->live_clients;
 
     list = bound_list(a, bc->kind);
@@ -143,6 +140,7 @@ void agent_unbind(struct bound_client *bc, enum agent_event_kind reason, nap_res
     bc->unbound = 1;
 
     retry_schedule_close(bc);
+    soh_delivery_close(bc);
     bc->release.job.run = release_run;
     bc->release.job.complete = release_complete;
     bc->release.released.handle = released;

@@ -42,7 +42,7 @@ static void pool_thread(void *arg)
     for (;;) {
         struct client_worker *w;
         struct worker_job *job;
-        int final_job;
+        int final_job, detached = 0;
 
         while (!pool->ready_head && !pool->stopping) {
             ++pool->idle_threads;
@@ -54,9 +54,15 @@ static void pool_thread(void *arg)
         w = ready_pop(pool);
         job = w->head;
         final_job = job->final;
+        if (final_job && w->detached) {
+            w->parked = 1;   /* the last detached job to return puts it back */
+            continue;
+        }
         w->head = job->next;
         if (!w->head)
             w->tail = NULL;
+        w->running = job;
+        w->running_detached = &detached;
         uv_mutex_unlock(&pool->lock);
 
         running_worker = w;
@@ -64,11 +70,22 @@ static void pool_thread(void *arg)
         running_worker = NULL;
         /* Post the result while w is still scheduled: the client's next job cannot start, so
          * whatever it posts reaches the loop after this. The final job's complete may free w,
-         * which the pool no longer references (it is in no queue). */
+         * which the pool no longer references (it is in no queue); any other job's complete may
+         * free the job (hence the flag of our own, never job's). A detached job's complete cannot
+         * free w: the final job waits for it. */
         job->complete(job);
         uv_mutex_lock(&pool->lock);
         if (final_job)
             continue;
+        if (detached) {
+            if (--w->detached == 0 && w->parked) {
+                w->parked = 0;
+                ready_push(pool, w);
+            }
+            continue;
+        }
+        w->running = NULL;
+        w->running_detached = NULL;
         if (w->head)
             ready_push(pool, w);
         else
@@ -148,7 +165,11 @@ void client_worker_init(struct client_worker *worker, struct worker_pool *pool)
     worker->pool = pool;
     worker->head = worker->tail = NULL;
     worker->next_ready = NULL;
+    worker->running = NULL;
+    worker->running_detached = NULL;
+    worker->detached = 0;
     worker->scheduled = 0;
+    worker->parked = 0;
     worker->closed = 0;
 }
 
@@ -199,4 +220,41 @@ void client_worker_close(struct client_worker *worker, struct worker_job *final,
     final->final = 1;
     append(worker, final);
     uv_mutex_unlock(&pool->lock);
+}
+
+static int queued(const struct client_worker *w, const struct worker_job *job)
+{
+    for (const struct worker_job *j = w->head; j; j = j->next)
+        if (j == job)
+            return 1;
+    return 0;
+}
+
+enum client_worker_detached client_worker_detach(struct client_worker *worker, struct worker_job *job)
+{
+    struct worker_pool *pool = worker->pool;
+    struct worker_job *running;
+    enum client_worker_detached what = CLIENT_WORKER_NOTHING_DETACHED;
+
+    uv_mutex_lock(&pool->lock);
+    running = worker->running;
+    /* Only compared, never read: between its complete() and the pool's next look, the running
+     * job may already be freed by the loop. The final job is never running when this is called
+     * (the client was let go first), and could not be detached anyway (parked jobs wait for it). */
+    if (running && (running == job || queued(worker, job))) {
+        what = running == job ? CLIENT_WORKER_DETACHED : CLIENT_WORKER_AHEAD_DETACHED;
+        *worker->running_detached = 1;
+        ++worker->detached;
+        worker->running = NULL;
+        worker->running_detached = NULL;
+        /* The worker is free again: its queued jobs go to another thread. */
+        if (worker->head) {
+            ready_push(pool, worker);
+            wake_or_spawn(pool);
+        } else {
+            worker->scheduled = 0;
+        }
+    }
+    uv_mutex_unlock(&pool->lock);
+    return what;
 }

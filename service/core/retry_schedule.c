@@ -15,13 +15,11 @@ static void on_closed(uv_handle_t *handle)
     agent_bound_client_put(handle->data);
 }
 
-int retry_schedule_init(struct bound_client *bc)
+/* uv_timer_init only links the handle into the loop: it cannot fail. */
+void retry_schedule_init(struct bound_client *bc)
 {
-    int err = uv_timer_init(bc->agent->loop, &bc->retry_timer);
-
-    if (!err)
-        bc->retry_timer.data = bc;
-    return err;
+    uv_timer_init(bc->agent->loop, &bc->retry_timer);
+    bc->retry_timer.data = bc;
 }
 
 void retry_schedule_start(struct bound_client *bc, uint64_t delay_ms)

@@ -168,10 +168,67 @@ static void test_frozen_client_does_not_hold_up_another(void)
     recorder_free(&rec_other);
 }
 
+/* A job given up on keeps its thread while the client's next jobs run on another; the final job
+ * still waits for it. A job stuck ahead of the one given up on is the one detached. */
+static void test_detached_job_lets_the_client_go_on(void)
+{
+    struct worker_pool pool;
+    struct client_worker w;
+    struct recorder rec;
+    struct step stuck, probe, next, final;
+    uv_sem_t gate, probe_gate, started;
+    int what;
+
+    recorder_init(&rec);
+    uv_sem_init(&gate, 0);
+    uv_sem_init(&probe_gate, 0);
+    uv_sem_init(&started, 0);
+    worker_pool_init(&pool, 4);
+    client_worker_init(&w, &pool);
+    step_init(&stuck, &rec, 1, &gate);
+    stuck.started = &started;
+    step_init(&next, &rec, 2, NULL);
+    client_worker_submit(&w, &stuck.job);
+    uv_sem_wait(&started);
+    client_worker_submit(&w, &next.job);
+    ok(client_worker_detach(&w, &next.job) == CLIENT_WORKER_AHEAD_DETACHED,
+       "the job stuck ahead of a queued one is given up on for it");
+    uv_sem_wait(&rec.done);
+    ok(rec.count == 1 && rec.order[0] == 2, "the queued job ran while the one ahead is stuck: %d jobs, first %d",
+       rec.count, rec.order[0]);
+
+    step_init(&probe, &rec, 3, &probe_gate);
+    probe.started = &started;
+    client_worker_submit(&w, &probe.job);
+    uv_sem_wait(&started);
+    ok(client_worker_detach(&w, &probe.job) == CLIENT_WORKER_DETACHED, "a running job is given up on");
+    ok(client_worker_detach(&w, &probe.job) == CLIENT_WORKER_NOTHING_DETACHED,
+       "and only once: it no longer holds the worker");
+    step_init(&final, &rec, 99, NULL);
+    client_worker_close(&w, &final.job, NULL, NULL);
+    uv_sleep(50);
+    ok(rec.count == 1, "the final job waits for the detached jobs: %d ran", rec.count);
+    uv_sem_post(&probe_gate);
+    uv_sem_wait(&rec.done);
+    uv_sleep(50);
+    ok(rec.count == 2, "still waiting for the first detached job: %d ran", rec.count);
+    uv_sem_post(&gate);
+    uv_sem_wait(&rec.done);
+    uv_sem_wait(&rec.done);
+    what = rec.count == 4 ? rec.order[3] : -1;
+    ok(what == 99, "the final job ran last, once both detached jobs returned: last %d", what);
+    worker_pool_shutdown(&pool);
+    uv_sem_destroy(&gate);
+    uv_sem_destroy(&probe_gate);
+    uv_sem_destroy(&started);
+    recorder_free(&rec);
+}
+
 int main(void)
 {
     test_jobs_of_one_client_run_in_order();
     test_close_drops_jobs_not_started();
     test_frozen_client_does_not_hold_up_another();
+    test_detached_job_lets_the_client_go_on();
     return tap_done();
 }

@@ -12,12 +12,11 @@ struct threaded {
     struct agent *agent;
 };
 
-static void threaded_setup(struct threaded *t)
+static void threaded_setup_with(struct threaded *t, const struct agent_config *config)
 {
-    struct agent_config c;
+    struct agent_config c = *config;
 
     memset(t, 0, sizeof(*t));
-    harness_config(&c);
     memory_store_init(&t->store);
     uv_mutex_init(&t->events.lock);
     t->sink.context = &t->events;
@@ -28,6 +27,14 @@ static void threaded_setup(struct threaded *t)
     if (agent_create(&c, &t->deps, NULL, &t->agent, NULL) != NAP_RESULT_OK
         || agent_start(t->agent) != NAP_RESULT_OK)
         tap_bail("cannot start an agent on its own thread");
+}
+
+static void threaded_setup(struct threaded *t)
+{
+    struct agent_config c;
+
+    harness_config(&c);
+    threaded_setup_with(t, &c);
 }
 
 static void threaded_teardown(struct threaded *t)
@@ -367,6 +374,111 @@ static void test_stop_names_the_client_it_waits_for(void)
     fake_client_free(&fine);
 }
 
+/* Waits (5 s at most) until the agent has emitted `want` events of a kind for an id. */
+static int wait_events(struct threaded *t, enum agent_event_kind kind, uint32_t id, unsigned want)
+{
+    for (uint64_t deadline = uv_hrtime() + 5000000000ull; uv_hrtime() < deadline; uv_sleep(2))
+        if (events_of(&t->events, kind, id) >= want)
+            return 1;
+    return 0;
+}
+
+/* A NotifySoHChange that does not come back is given up on after notify_overdue_ms: the EC is
+ * reported and notified again (on another thread), so the change reaches it; when the stuck
+ * call returns at last it changes nothing. */
+static void test_overdue_notification_is_sent_again(void)
+{
+    struct threaded t;
+    struct agent_config c;
+    struct fake_client f;
+    struct agent_binding *b;
+    struct agent_event overdue;
+
+    harness_config(&c);
+    c.notify_overdue_ms = 50;
+    threaded_setup_with(&t, &c);
+    fake_client_init(&f, FAKE_FREEZE);
+    b = bind_ec(&t, 400, &f);
+    agent_raise_soh_change(t.agent);
+    ok(fake_client_wait(&f, fake_client_frozen, 1), "the EC is stuck inside its first notification");
+    fake_client_set(&f, FAKE_ANSWER_OK);
+    ok(fake_client_wait(&f, fake_client_notifications, 2),
+       "the EC is notified again while the first call is still stuck: %u notifications",
+       fake_client_notifications(&f));
+    overdue = last_event(&t.events, AGENT_EVENT_NOTIFICATION_OVERDUE, 400);
+    ok(events_of(&t.events, AGENT_EVENT_NOTIFICATION_OVERDUE, 400) == 1 && overdue.attempt == 1
+           && overdue.next_delay_ms >= 50,
+       "the overdue call was reported once: %u reports, attempt %u, after %llu ms",
+       events_of(&t.events, AGENT_EVENT_NOTIFICATION_OVERDUE, 400), overdue.attempt,
+       (unsigned long long)overdue.next_delay_ms);
+    ok(agent_ec_soh_request_taken(b) == NAP_RESULT_OK && state_of(&t, 400) == AGENT_SOH_APPLIED,
+       "the EC takes the change: state %d", state_of(&t, 400));
+    fake_client_unfreeze(&f);
+    ok(wait_events(&t, AGENT_EVENT_NOTIFICATION_RETURNED, 400, 2), "the stuck call returned at last: %u returns",
+       events_of(&t.events, AGENT_EVENT_NOTIFICATION_RETURNED, 400));
+    uv_sleep(50);   /* a late return that restarted the cycle would notify within a few ms */
+    ok(fake_client_notifications(&f) == 2 && state_of(&t, 400) == AGENT_SOH_APPLIED,
+       "its late return changed nothing: %u notifications, state %d", fake_client_notifications(&f),
+       state_of(&t, 400));
+    agent_binding_destroy(b);
+    threaded_teardown(&t);
+    ok(fake_client_releases(&f) == 1 && f.calls_after_release == 0 && f.max_concurrent == 2,
+       "released once, after both calls returned (they overlapped once): %u releases, %u calls after, %u at once",
+       fake_client_releases(&f), f.calls_after_release, f.max_concurrent);
+    fake_client_free(&f);
+}
+
+/* agent_stop_within gives up on an EC frozen in NotifySoHChange and an SHA frozen in
+ * GetSoHRequest at its limit: calls are refused, nothing is released under the frozen calls, and
+ * once they return the core's threads finish the stop by themselves. */
+static void test_stop_within_gives_up_on_frozen_clients(void)
+{
+    struct threaded t;
+    struct fake_client ec, sha;
+    struct agent_binding *be, *bs;
+    struct nap_registration r = harness_registration(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, 501, 1);
+    uint64_t start, took;
+    int stopped;
+
+    threaded_setup(&t);
+    fake_client_init(&ec, FAKE_FREEZE);
+    fake_client_init(&sha, FAKE_FREEZE);
+    sha.sha_id = 501;
+    be = bind_ec(&t, 500, &ec);
+    if (agent_register(t.agent, &r) != NAP_RESULT_OK
+        || agent_binding_create(t.agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &bs) != NAP_RESULT_OK
+        || agent_binding_initialize(bs, 501, &sha) != NAP_RESULT_OK)
+        tap_bail("cannot bind an SHA");
+    agent_raise_soh_change(t.agent);
+    agent_sha_notify_soh_change(bs);
+    ok(fake_client_wait(&ec, fake_client_frozen, 1) && fake_client_wait(&sha, fake_client_frozen, 1),
+       "the EC is stuck in NotifySoHChange and the SHA in GetSoHRequest");
+    start = uv_hrtime();
+    stopped = agent_stop_within(t.agent, 100);
+    took = (uv_hrtime() - start) / 1000000u;
+    ok(!stopped && took >= 100 && took < 2000, "the stop gave up waiting at its limit: stopped %d after %llu ms",
+       stopped, (unsigned long long)took);
+    ok(agent_ec_soh_request_taken(be) == NAP_RESULT_SERVICE_NOT_RUNNING
+           && agent_sha_notify_soh_change(bs) == NAP_RESULT_SERVICE_NOT_RUNNING,
+       "calls are refused meanwhile");
+    ok(fake_client_releases(&ec) == 0 && fake_client_releases(&sha) == 0,
+       "nobody is released while their calls still run");
+    fake_client_unfreeze(&ec);
+    fake_client_unfreeze(&sha);
+    ok(fake_client_wait(&ec, fake_client_releases, 1) && fake_client_wait(&sha, fake_client_releases, 1),
+       "once the calls returned the core released both clients by itself");
+    agent_stop(t.agent);   /* waits for the end of the stop it gave up on */
+    agent_binding_destroy(be);
+    agent_binding_destroy(bs);
+    threaded_teardown(&t);
+    ok(ec.calls_after_release == 0 && sha.calls_after_release == 0 && fake_client_releases(&ec) == 1
+           && fake_client_releases(&sha) == 1,
+       "each released once, never called after: %u/%u releases, %u/%u calls after", fake_client_releases(&ec),
+       fake_client_releases(&sha), ec.calls_after_release, sha.calls_after_release);
+    fake_client_free(&ec);
+    fake_client_free(&sha);
+}
+
 /* ---- Initialize of an id another binding holds: the holder is asked whether it is alive ---- */
 
 static struct agent_binding *new_ec_binding(struct threaded *t)
@@ -590,5 +702,7 @@ int main(void)
     test_stop_answers_a_waiting_probe();
     test_stop_names_the_client_it_waits_for();
     test_unregister_asks_the_holder_first();
+    test_overdue_notification_is_sent_again();
+    test_stop_within_gives_up_on_frozen_clients();
     return tap_done();
 }

@@ -1,7 +1,9 @@
 /* A misbehaving enforcement client for t_client_faults: binds ID, then on its first
  * NotifySoHChange either reports a failure and lives on ("fail", to be killed with a retry
- * pending; "idle" when no change comes before it is killed), never returns ("freeze") or dies
- * inside the call ("die"). Signals the named events it is given. */
+ * pending; "idle" when no change comes before it is killed), never returns ("freeze"), dies
+ * inside the call ("die"), or stays in it until the named THAW_EVENT is set ("thaw"), then calls
+ * the agent once more (NotifySoHChangeFailure) and exits with that call's HRESULT. Signals the
+ * named events it is given. */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,7 @@
 
 static INapEnforcementClientBinding *binding;
 static BOOL freeze, die;
-static HANDLE reacted;
+static HANDLE reacted, thaw;
 
 static HRESULT WINAPI callback_QueryInterface(INapEnforcementClientCallback *iface, REFIID riid, void **out)
 {
@@ -37,6 +39,12 @@ static HRESULT WINAPI callback_NotifySoHChange(INapEnforcementClientCallback *if
         SetEvent(reacted);
         Sleep(INFINITE);
     }
+    if (thaw)
+    {
+        SetEvent(reacted);
+        WaitForSingleObject(thaw, INFINITE);
+        ExitProcess((UINT)INapEnforcementClientBinding_NotifySoHChangeFailure(binding));
+    }
     INapEnforcementClientBinding_NotifySoHChangeFailure(binding);
     SetEvent(reacted);
     return S_OK;
@@ -57,13 +65,15 @@ int main(int argc, char **argv)
     HANDLE ready;
     HRESULT hr;
 
-    if (argc != 5)
+    if (argc != 5 && !(argc == 6 && !strcmp(argv[2], "thaw")))
     {
-        fprintf(stderr, "usage: probe_ec_client ID fail|idle|freeze|die READY_EVENT REACTED_EVENT\n");
+        fprintf(stderr, "usage: probe_ec_client ID fail|idle|freeze|die|thaw READY_EVENT REACTED_EVENT [THAW_EVENT]\n");
         return 2;
     }
     freeze = !strcmp(argv[2], "freeze");
     die = !strcmp(argv[2], "die");
+    if (argc == 6 && !(thaw = OpenEventA(SYNCHRONIZE, FALSE, argv[5])))
+        return 2;
     ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[3]);
     reacted = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[4]);
     CoInitializeEx(NULL, COINIT_MULTITHREADED);

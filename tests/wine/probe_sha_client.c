@@ -1,15 +1,18 @@
 /* A misbehaving system health agent for t_client_faults: binds ID, reports a health change, and
- * when the agent calls its GetSoHRequest either dies inside the call ("die") or never returns
- * ("freeze"); or binds and does nothing until it is killed ("idle"). Signals the named events it
- * is given: ready once bound, reacted inside the call. */
+ * when the agent calls its GetSoHRequest either dies inside the call ("die"), never returns
+ * ("freeze"), or stays in it until the named THAW_EVENT is set ("thaw"), then calls the agent
+ * once more (NotifySoHChange) and exits with that call's HRESULT; or binds and does nothing until
+ * it is killed ("idle"). Signals the named events it is given: ready once bound, reacted inside
+ * the call. */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <napagentclasses.h>
 #include <napsystemhealthagent.h>
 
+static INapSystemHealthAgentBinding *binding;
 static BOOL die, idle;
-static HANDLE reacted;
+static HANDLE reacted, thaw;
 
 static HRESULT WINAPI callback_QueryInterface(INapSystemHealthAgentCallback *iface, REFIID riid, void **out)
 {
@@ -29,6 +32,11 @@ static HRESULT WINAPI callback_GetSoHRequest(INapSystemHealthAgentCallback *ifac
     SetEvent(reacted);
     if (die)
         ExitProcess(9);
+    if (thaw)
+    {
+        WaitForSingleObject(thaw, INFINITE);
+        ExitProcess((UINT)INapSystemHealthAgentBinding_NotifySoHChange(binding));
+    }
     Sleep(INFINITE);
     return S_OK;
 }
@@ -45,15 +53,16 @@ static INapSystemHealthAgentCallback callback = {&callback_vtbl};
 
 int main(int argc, char **argv)
 {
-    INapSystemHealthAgentBinding *binding = NULL;
     HANDLE ready;
     HRESULT hr;
 
-    if (argc != 5)
+    if (argc != 5 && !(argc == 6 && !strcmp(argv[2], "thaw")))
     {
-        fprintf(stderr, "usage: probe_sha_client ID die|freeze|idle READY_EVENT REACTED_EVENT\n");
+        fprintf(stderr, "usage: probe_sha_client ID die|freeze|idle|thaw READY_EVENT REACTED_EVENT [THAW_EVENT]\n");
         return 2;
     }
+    if (argc == 6 && !(thaw = OpenEventA(SYNCHRONIZE, FALSE, argv[5])))
+        return 2;
     die = !strcmp(argv[2], "die");
     idle = !strcmp(argv[2], "idle");
     ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, argv[3]);

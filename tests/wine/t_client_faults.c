@@ -1,8 +1,8 @@
 /* Clients that die or freeze: an EC killed with a retry pending, or dying inside NotifySoHChange,
  * is dropped and its id can be bound again within a few seconds; an EC frozen inside
  * NotifySoHChange delays nobody else; the same for an SHA dying or frozen inside the agent's
- * GetSoHRequest; a stop held by a frozen EC names it in the service log and ends once the EC's
- * process is gone. The misbehaving clients are separate processes (probe_ec_client.exe,
+ * GetSoHRequest; a stop with an EC and an SHA frozen in their callbacks names them in the
+ * service log and ends within its wait hint all the same. The misbehaving clients are separate processes (probe_ec_client.exe,
  * probe_sha_client.exe). */
 #include <windows.h>
 #include <stdio.h>
@@ -25,28 +25,32 @@
 #define IDLE_ID 0x7C000005u
 #define IDLE_SHA_ID 0x7C000104u
 #define STOP_FROZEN_ID 0x7C000006u
+#define STOP_FROZEN_SHA_ID 0x7C000105u
 
 struct probe
 {
     PROCESS_INFORMATION process;
-    HANDLE ready, reacted;
+    HANDLE ready, reacted, thaw;   /* thaw: set to let a "thaw" probe out of its callback */
 };
 
 static BOOL start_probe(struct probe *probe, const char *program, UINT32 id, const char *mode)
 {
-    char ready_name[64], reacted_name[64], command[400], exe[MAX_PATH], *slash;
+    char ready_name[64], reacted_name[64], thaw_name[64], command[400], exe[MAX_PATH], *slash;
     STARTUPINFOA startup;
 
     memset(&startup, 0, sizeof(startup));
     startup.cb = sizeof(startup);
-    sprintf(ready_name, "napagent-test-ready-%s-%lu", mode, GetCurrentProcessId());
-    sprintf(reacted_name, "napagent-test-reacted-%s-%lu", mode, GetCurrentProcessId());
+    sprintf(ready_name, "napagent-test-ready-%s-%#x-%lu", mode, id, GetCurrentProcessId());
+    sprintf(reacted_name, "napagent-test-reacted-%s-%#x-%lu", mode, id, GetCurrentProcessId());
+    sprintf(thaw_name, "napagent-test-thaw-%#x-%lu", id, GetCurrentProcessId());
     probe->ready = CreateEventA(NULL, TRUE, FALSE, ready_name);
     probe->reacted = CreateEventA(NULL, TRUE, FALSE, reacted_name);
+    probe->thaw = CreateEventA(NULL, TRUE, FALSE, thaw_name);
     GetModuleFileNameA(NULL, exe, sizeof(exe));
     slash = strrchr(exe, '\\');
     strcpy(slash ? slash + 1 : exe, program);
-    sprintf(command, "\"%s\" %#x %s %s %s", exe, id, mode, ready_name, reacted_name);
+    sprintf(command, "\"%s\" %#x %s %s %s %s", exe, id, mode, ready_name, reacted_name,
+            strcmp(mode, "thaw") ? "" : thaw_name);
     if (!CreateProcessA(NULL, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &probe->process))
         return FALSE;
     return WaitForSingleObject(probe->ready, 15000) == WAIT_OBJECT_0;
@@ -60,6 +64,7 @@ static void end_probe(struct probe *probe)
     CloseHandle(probe->process.hThread);
     CloseHandle(probe->ready);
     CloseHandle(probe->reacted);
+    CloseHandle(probe->thaw);
 }
 
 static void register_ec(INapClientManagement *management, INapAgentDiagnostics *diagnostics, UINT32 id)
@@ -271,10 +276,19 @@ static BOOL service_log_has(const char *text)
     return strstr(buffer, text) != NULL;
 }
 
-/* net stop while an EC is frozen inside NotifySoHChange: the stop waits for that call (it is the
- * EC's worker's to end), and says so in the service log, naming the EC, until the EC's process
- * is ended; then the service stops within its wait hint. */
-static void test_stop_with_frozen_client(void)
+/* Whether hr is what a client may get once the agent is stopped: the documented
+ * RPC_E_DISCONNECTED (the stopped agent answered), or a transport error (its process was gone). */
+static BOOL stopped_agent_answer(HRESULT hr)
+{
+    return hr == RPC_E_DISCONNECTED || hr == HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE)
+           || hr == HRESULT_FROM_WIN32(RPC_S_CALL_FAILED) || hr == RPC_E_SERVER_DIED || hr == RPC_E_SERVER_DIED_DNE;
+}
+
+/* net stop while an EC is frozen inside NotifySoHChange and an SHA inside GetSoHRequest: the
+ * stop names them in the service log, advances its checkpoint all along, and reaches STOPPED
+ * within the wait hint it reports, the clients still frozen. When they are let out of their
+ * callbacks, their next call into the agent gets a stopped agent's answer at once. */
+static void test_stop_with_frozen_clients(void)
 {
     static WCHAR sha_name[] = L"fault test SHA";
     INapClientManagement *management;
@@ -284,10 +298,11 @@ static void test_stop_with_frozen_client(void)
     NapComponentRegistrationInfo info;
     SC_HANDLE service;
     SERVICE_STATUS status = {0};
-    struct probe frozen;
+    struct probe frozen_ec, frozen_sha;
+    DWORD start, took = 0, wait_hint = 0, checkpoints = 0, last_checkpoint = 0, last_change, longest_gap = 0;
+    DWORD ec_code = 0, sha_code = 0, thawed;
     char wanted[64];
-    BOOL named = FALSE;
-    DWORD start, took;
+    BOOL named, gave_up;
     HRESULT hr;
 
     if (!create_client_objects(&management, &diagnostics, &good, &sha))
@@ -295,33 +310,60 @@ static void test_stop_with_frozen_client(void)
     register_ec(management, diagnostics, STOP_FROZEN_ID);
     fill_registration(&info, SHA_ID, sha_name, 0);
     INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    fill_registration(&info, STOP_FROZEN_SHA_ID, sha_name, 0);
+    INapClientManagement_RegisterSystemHealthAgent(management, &info);
     hr = INapSystemHealthAgentBinding_Initialize(sha, SHA_ID, &sha_callback);
     ok(hr == S_OK, "the SHA binds again: got %#lx", hr);
-    ok(start_probe(&frozen, "probe_ec_client.exe", STOP_FROZEN_ID, "freeze"), "the freezing EC's process bound its id");
+    ok(start_probe(&frozen_ec, "probe_ec_client.exe", STOP_FROZEN_ID, "thaw"), "the freezing EC's process bound its id");
+    ok(start_probe(&frozen_sha, "probe_sha_client.exe", STOP_FROZEN_SHA_ID, "thaw"),
+       "the freezing SHA's process bound its id");
     INapSystemHealthAgentBinding_NotifySoHChange(sha);
-    ok(WaitForSingleObject(frozen.reacted, 5000) == WAIT_OBJECT_0, "the freezing EC is stuck in NotifySoHChange");
+    ok(WaitForSingleObject(frozen_ec.reacted, 5000) == WAIT_OBJECT_0, "the freezing EC is stuck in NotifySoHChange");
+    ok(WaitForSingleObject(frozen_sha.reacted, 5000) == WAIT_OBJECT_0, "the freezing SHA is stuck in GetSoHRequest");
     release_client_objects(management, diagnostics, good, sha);
 
     service = open_napagent(SERVICE_STOP | SERVICE_QUERY_STATUS);
-    ok(service && ControlService(service, SERVICE_CONTROL_STOP, &status), "STOP accepted with an EC frozen");
-    snprintf(wanted, sizeof(wanted), "stop still waiting for: EC %#x", STOP_FROZEN_ID);
-    for (start = GetTickCount(); !named && GetTickCount() - start < 6000;)
-        if (!(named = service_log_has(wanted)))
-            Sleep(100);
-    QueryServiceStatus(service, &status);
-    ok(named && status.dwCurrentState == SERVICE_STOP_PENDING,
-       "while the EC is frozen the stop waits and the service log names it (\"%s\"): %s after %lu ms, state %lu",
-       wanted, named ? "named" : "not named", GetTickCount() - start, status.dwCurrentState);
-
-    end_probe(&frozen);
-    start = GetTickCount();
+    ok(service && ControlService(service, SERVICE_CONTROL_STOP, &status), "STOP accepted with two clients frozen");
+    start = last_change = GetTickCount();
     while (QueryServiceStatus(service, &status) && status.dwCurrentState != SERVICE_STOPPED
-           && GetTickCount() - start < 15000)
+           && GetTickCount() - start < 20000)
+    {
+        if (status.dwCurrentState == SERVICE_STOP_PENDING && status.dwWaitHint > wait_hint)
+            wait_hint = status.dwWaitHint;
+        if (status.dwCheckPoint != last_checkpoint)
+        {
+            longest_gap = max(longest_gap, GetTickCount() - last_change);
+            last_change = GetTickCount();
+            last_checkpoint = status.dwCheckPoint;
+            ++checkpoints;
+        }
         Sleep(20);
+    }
     took = GetTickCount() - start;
-    ok(status.dwCurrentState == SERVICE_STOPPED && took <= 5000,
-       "once the frozen EC's process is gone the service stops within the 5 s wait hint: state %lu after %lu ms",
-       status.dwCurrentState, took);
+    ok(status.dwCurrentState == SERVICE_STOPPED && wait_hint && took <= wait_hint,
+       "with an EC and an SHA frozen in their callbacks the service stops within the wait hint it reports: state "
+       "%lu after %lu ms, wait hint %lu ms", status.dwCurrentState, took, wait_hint);
+    ok(checkpoints >= 4 && longest_gap < 2000,
+       "the checkpoint advanced all along: %lu changes, at most %lu ms apart", checkpoints, longest_gap);
+    snprintf(wanted, sizeof(wanted), "stop still waiting for: EC %#x", STOP_FROZEN_ID);
+    named = service_log_has(wanted);
+    gave_up = service_log_has("calls into clients still running after");
+    ok(named && gave_up, "the service log names the frozen EC (%s) and says the stop went on without it (%s)",
+       named ? "named" : "not named", gave_up ? "said" : "not said");
+
+    /* Out of their callbacks, each calls the agent once more and exits with the answer. */
+    thawed = GetTickCount();
+    SetEvent(frozen_ec.thaw);
+    SetEvent(frozen_sha.thaw);
+    ok(WaitForSingleObject(frozen_ec.process.hProcess, 10000) == WAIT_OBJECT_0
+           && WaitForSingleObject(frozen_sha.process.hProcess, 10000) == WAIT_OBJECT_0,
+       "both clients came out of their callbacks and finished their next call in %lu ms", GetTickCount() - thawed);
+    GetExitCodeProcess(frozen_ec.process.hProcess, &ec_code);
+    GetExitCodeProcess(frozen_sha.process.hProcess, &sha_code);
+    ok(stopped_agent_answer(ec_code) && stopped_agent_answer(sha_code),
+       "their next calls got a stopped agent's answer: EC %#lx, SHA %#lx", ec_code, sha_code);
+    end_probe(&frozen_ec);
+    end_probe(&frozen_sha);
     if (service)
         CloseServiceHandle(service);
 
@@ -330,6 +372,8 @@ static void test_stop_with_frozen_client(void)
     if (!management)
         tap_bail("cannot reach the restarted napagent");
     unregister_ec(management, STOP_FROZEN_ID);
+    hr = INapClientManagement_UnregisterSystemHealthAgent(management, STOP_FROZEN_SHA_ID);
+    ok(hr == S_OK, "unregister the frozen SHA again: got %#lx", hr);
     hr = INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
     ok(hr == S_OK, "unregister the SHA again: got %#lx", hr);
     INapClientManagement_Release(management);
@@ -390,7 +434,7 @@ int main(void)
     hr = INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
     ok(hr == S_OK, "unregister the SHA: got %#lx", hr);
     release_client_objects(management, diagnostics, good, sha);
-    test_stop_with_frozen_client();
+    test_stop_with_frozen_clients();
     CoUninitialize();
     return tap_done();
 }
