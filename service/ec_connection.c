@@ -26,7 +26,11 @@
  * - PrivateData / EnforcerPrivateData: 0..maxPrivateDataSize bytes; until set (or set with size
  *   0): size 0, data NULL, S_OK.
  * - InstalledShvs: SetInstalledShvs takes 1..maxSystemHealthEntityCount ids (count 0 →
- *   E_INVALIDARG, as documented); until set, Get answers count 0, ids NULL, S_OK. */
+ *   E_INVALIDARG, as documented); until set, Get answers count 0, ids NULL, S_OK.
+ * - Released without NotifyConnectionStateDown (choice): the connection is down for the agent
+ *   from then on, as if reported: its slot is free, it no longer makes unknownConnections TRUE,
+ *   and an outstanding request is reported orphaned. Told by key (agent_ec_connection_released),
+ *   not through the binding, and without waiting: the last release may run on any thread. */
 #include "agent.h" /* first: libuv wants winsock2.h before windows.h */
 #include "napagent.h"
 #include "resource_usage.h"
@@ -180,6 +184,8 @@ static ULONG WINAPI ec_connection_Release(INapEnforcementClientConnection2 *ifac
 
     if (!ref)
     {
+        if (!connection->down && connection->initialized)
+            agent_ec_connection_released(agent_host_core(), connection->key);
         blob_clear(&connection->request);
         blob_clear(&connection->response);
         blob_clear(&connection->private_data);

@@ -259,6 +259,11 @@ nap_result agent_ec_notify_soh_change_failure(struct agent_binding *binding);
  * the system isolation state and an outstanding request is reported orphaned to the SHAs. */
 nap_result agent_ec_connection_created(struct agent_binding *binding, uint64_t connection);
 nap_result agent_ec_connection_down(struct agent_binding *binding, uint64_t connection);
+/* The connection object `connection` went away without NotifyConnectionStateDown: whichever EC
+ * holds the key (if any still does) loses it as if it had gone down. By key and without a
+ * binding, and it does not wait: the object's last release may run on any thread, a worker's
+ * included, and must not hold the binding. */
+nap_result agent_ec_connection_released(struct agent *agent, uint64_t connection);
 /* EC: may a connection-taking call proceed? NOT_INITIALIZED, or INVALID_ARG when this EC has
  * created no connection (ProcessSoHResponse's documented answer). */
 nap_result agent_ec_connection_check(struct agent_binding *binding);

@@ -272,17 +272,11 @@ nap_result agent_sha_flush_cache(struct agent_binding *binding)
     return binding_call(binding, AGENT_REQUEST_SHA_FLUSH_CACHE, NAP_COMPONENT_SYSTEM_HEALTH_AGENT);
 }
 
-/* The caller does not wait for a raised change to be delivered, only for it to be queued. */
-nap_result agent_raise_soh_change(struct agent *agent)
+/* A request nobody waits for: on the heap, freed by the loop once handled. */
+static nap_result post(struct agent *agent, struct agent_request *r)
 {
-    struct agent_request *r;
     nap_result result;
 
-    if (!agent)
-        return NAP_RESULT_NULL_POINTER;
-    if (!(r = malloc(sizeof(*r))))
-        return NAP_RESULT_OUT_OF_MEMORY;
-    request_init(r, AGENT_REQUEST_RAISE_SOH_CHANGE);
     r->heap = 1;
     if (on_loop_thread(agent)) {
         if (!handoff_queue_accepting(&agent->handoff)) {
@@ -296,6 +290,32 @@ nap_result agent_raise_soh_change(struct agent *agent)
     if (nap_failed(result = handoff_queue_push(&agent->handoff, &r->link, 0)))
         free(r);
     return result;
+}
+
+/* The caller does not wait for a raised change to be delivered, only for it to be queued. */
+nap_result agent_raise_soh_change(struct agent *agent)
+{
+    struct agent_request *r;
+
+    if (!agent)
+        return NAP_RESULT_NULL_POINTER;
+    if (!(r = malloc(sizeof(*r))))
+        return NAP_RESULT_OUT_OF_MEMORY;
+    request_init(r, AGENT_REQUEST_RAISE_SOH_CHANGE);
+    return post(agent, r);
+}
+
+nap_result agent_ec_connection_released(struct agent *agent, uint64_t connection)
+{
+    struct agent_request *r;
+
+    if (!agent)
+        return NAP_RESULT_NULL_POINTER;
+    if (!(r = malloc(sizeof(*r))))
+        return NAP_RESULT_OUT_OF_MEMORY;
+    request_init(r, AGENT_REQUEST_CONNECTION_RELEASED);
+    r->connection = connection;
+    return post(agent, r);
 }
 
 nap_result agent_register(struct agent *agent, const struct nap_registration *registration)

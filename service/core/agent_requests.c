@@ -80,6 +80,18 @@ static nap_result connection_down(struct agent_request *r)
     return NAP_RESULT_OK;
 }
 
+static void connection_released(struct agent *a, uint64_t key)
+{
+    for (struct bound_client *ec = a->bound_ecs; ec; ec = ec->next) {
+        struct connection_state *c = connection_table_find(ec, key);
+
+        if (c) {
+            connection_table_remove(ec, c);
+            return;
+        }
+    }
+}
+
 /* The connection-taking exchange calls: a bound EC and one of its live connections. */
 static nap_result exchange_connection(struct agent_request *r, struct bound_client **bc,
                                       struct connection_state **c)
@@ -191,6 +203,10 @@ static void dispatch(struct agent *a, struct agent_request *r)
         break;
     case AGENT_REQUEST_CONNECTION_DOWN:
         r->result = connection_down(r);
+        break;
+    case AGENT_REQUEST_CONNECTION_RELEASED:
+        connection_released(a, r->connection);
+        r->result = NAP_RESULT_OK;
         break;
     case AGENT_REQUEST_CONNECTION_CHECK:
         r->result = connection_check(r);

@@ -513,6 +513,53 @@ static void test_unanswered_requests_are_orphaned(void)
     fake_client_free(&ec);
 }
 
+/* A connection object released without NotifyConnectionStateDown: by its key alone, its slot is
+ * freed, it no longer counts as unknown, and its outstanding request is orphaned. */
+static void test_released_connection_goes_down(void)
+{
+    struct harness h;
+    struct fake_client a, ec;
+    struct agent_binding *sa, *e;
+    struct agent_soh_request_params p = params_for(3, 4000);
+    struct agent_isolation isolation;
+    uint8_t *raw = NULL;
+    size_t size;
+    int hint, unknown = 0, created = 0;
+
+    harness_setup(&h);
+    fake_client_init(&a, FAKE_ANSWER_OK);
+    fake_client_init(&ec, FAKE_ANSWER_OK);
+    sa = bind_sha(&h, SHA_A, &a);
+    e = harness_bind_ec(&h, 1, &ec);
+    for (uint64_t key = 100; key < 100 + NAP_MAX_CONNECTION_COUNT_PER_ENFORCER; ++key)
+        created += agent_ec_connection_created(e, key) == NAP_RESULT_OK;
+    agent_ec_build_soh_request(e, 100, &p, &raw, &size, &hint);
+    free(raw);
+    agent_system_isolation(h.agent, &isolation, &unknown);
+    ok(created == 20 && agent_ec_connection_created(e, 200) == NAP_RESULT_OUT_OF_MEMORY && unknown,
+       "20 connections fill the EC's slots and are unknown: %d created, unknown %d", created, unknown);
+    ok(agent_ec_connection_released(h.agent, 100) == NAP_RESULT_OK
+           && agent_ec_connection_released(h.agent, 12345) == NAP_RESULT_OK,
+       "released connections are told by key, a key nobody holds too");
+    ok(harness_settle(&h) && fake_client_count(&a, &a.orphan_notices) == 1
+           && !memcmp(a.last_orphan.guid, p.correlation.guid, 16),
+       "the released connection's outstanding request was orphaned: %u notices",
+       fake_client_count(&a, &a.orphan_notices));
+    ok(agent_ec_connection_created(e, 200) == NAP_RESULT_OK, "its slot is free again");
+    ok(agent_ec_build_soh_request(e, 100, &p, &raw, &size, &hint) == NAP_RESULT_INVALID_ARG,
+       "and the released key is no longer the EC's");
+    for (uint64_t key = 101; key < 100 + NAP_MAX_CONNECTION_COUNT_PER_ENFORCER; ++key)
+        agent_ec_connection_released(h.agent, key);
+    agent_ec_connection_released(h.agent, 200);
+    agent_system_isolation(h.agent, &isolation, &unknown);
+    ok(!unknown, "once every connection is released none is unknown: %d", unknown);
+    agent_binding_destroy(sa);
+    agent_binding_destroy(e);
+    harness_teardown(&h);
+    fake_client_free(&a);
+    fake_client_free(&ec);
+}
+
 static void test_cache_outlives_the_binding_only_when_asked(void)
 {
     struct harness h;
@@ -615,6 +662,7 @@ int main(void)
     test_an_oversized_soh_does_not_take_the_others_along();
     test_response_reaches_shas_and_decides();
     test_unanswered_requests_are_orphaned();
+    test_released_connection_goes_down();
     test_cache_outlives_the_binding_only_when_asked();
     test_sha_calls_may_be_absent();
     return tap_done();

@@ -22,6 +22,7 @@
 
 #define EC_ID 0x7A000001u
 #define OTHER_EC_ID 0x7A000002u
+#define SHA_ID 0x7A000101u
 #define NULL_REF HRESULT_FROM_WIN32(RPC_X_NULL_REF_POINTER) /* 0x800706F4 */
 #define CONNECTION_LIMIT 20
 
@@ -679,6 +680,86 @@ static void test_limit(INapEnforcementClientBinding *ec, INapEnforcementClientCo
     }
 }
 
+/* The SHA's view of the system: whether some live connection has no decision yet, within 5 s. */
+static BOOL unknown_connections_become(INapSystemHealthAgentBinding *sha, BOOL want)
+{
+    IsolationInfo *info;
+    BOOL unknown = !want;
+
+    for (DWORD start = GetTickCount(); GetTickCount() - start < 5000; Sleep(20))
+    {
+        info = NULL;
+        if (SUCCEEDED(INapSystemHealthAgentBinding_GetSystemIsolationInfo(sha, &info, &unknown)))
+            free_isolation(info);
+        if (unknown == want)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Connections the EC lets go without NotifyConnectionStateDown: each frees its slot, no longer
+ * counts as unknown, and an outstanding request is reported orphaned to the SHAs. */
+static void test_released_without_down(INapClientManagement *management, INapEnforcementClientBinding *ec)
+{
+    static WCHAR sha_name[] = L"connection test SHA";
+    INapEnforcementClientConnection *connections[CONNECTION_LIMIT] = {0}, *extra = NULL;
+    INapSystemHealthAgentBinding *sha;
+    NapComponentRegistrationInfo info;
+    LONG orphans;
+    BOOL hint;
+    int created = 0;
+    HRESULT hr = S_OK;
+
+    sha_callback_id = SHA_ID;
+    sha_event = CreateEventW(NULL, FALSE, FALSE, NULL);
+    fill_registration(&info, SHA_ID, sha_name, 0);
+    hr = INapClientManagement_RegisterSystemHealthAgent(management, &info);
+    sha = create_object(&CLSID_NapSystemHealthAgentBinding, CLSCTX_INPROC_SERVER, &IID_INapSystemHealthAgentBinding);
+    if (SUCCEEDED(hr) && sha)
+        hr = INapSystemHealthAgentBinding_Initialize(sha, SHA_ID, &sha_callback);
+    ok(hr == S_OK && sha, "an SHA binds to hear of orphans: got %#lx", hr);
+    if (!sha)
+        return;
+    while (created < CONNECTION_LIMIT && hr == S_OK)
+    {
+        hr = INapEnforcementClientBinding_CreateConnection(ec, &connections[created]);
+        if (hr == S_OK)
+            ++created;
+    }
+    hr = INapEnforcementClientBinding_GetSoHRequest(ec, connections[0], &hint);
+    ok(created == CONNECTION_LIMIT && hr == S_OK, "20 connections, a request outstanding on one: %d, %#lx", created, hr);
+    ok(unknown_connections_become(sha, TRUE), "connections without a decision are unknown");
+    orphans = sha_orphan_notices;
+    for (int i = 0; i < created; ++i)
+        INapEnforcementClientConnection_Release(connections[i]);
+    ok(wait_sha_count(&sha_orphan_notices, orphans + 1, 5000),
+       "released without NotifyConnectionStateDown, the outstanding request is orphaned: %ld notices",
+       sha_orphan_notices - orphans);
+    ok(unknown_connections_become(sha, FALSE), "released connections are unknown no more");
+    created = 0;
+    hr = S_OK;
+    while (created < CONNECTION_LIMIT && hr == S_OK)
+    {
+        hr = INapEnforcementClientBinding_CreateConnection(ec, &connections[created]);
+        if (hr == S_OK)
+            ++created;
+    }
+    ok(created == CONNECTION_LIMIT, "their slots are free: 20 connections created again, got %d (%#lx)", created, hr);
+    hr = INapEnforcementClientBinding_CreateConnection(ec, &extra);
+    ok(hr == E_OUTOFMEMORY, "and the limit still holds: %#lx", hr);
+    if (extra)
+        INapEnforcementClientConnection_Release(extra);
+    for (int i = 0; i < created; ++i)
+    {
+        INapEnforcementClientBinding_NotifyConnectionStateDown(ec, connections[i]);
+        INapEnforcementClientConnection_Release(connections[i]);
+    }
+    INapSystemHealthAgentBinding_Uninitialize(sha);
+    INapSystemHealthAgentBinding_Release(sha);
+    hr = INapClientManagement_UnregisterSystemHealthAgent(management, SHA_ID);
+    ok(hr == S_OK, "unregister the SHA: got %#lx", hr);
+}
+
 /* Connections only go back to the binding (and the bind) that created them. */
 static void test_foreign_connections(INapEnforcementClientBinding *ec, INapEnforcementClientBinding *other,
                                      INapEnforcementClientConnection *connection)
@@ -771,6 +852,7 @@ int main(void)
     held[0] = first;
     held[1] = second;
     test_limit(ec, held, 2);
+    test_released_without_down(management, other);
 
     /* Wine's proxy checks a NULL [out] pointer only when it unmarshals the answer: the call reaches
      * the service, which creates and counts a connection the EC never gets (until Uninitialize
