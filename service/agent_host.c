@@ -49,6 +49,8 @@ static const char *event_name(enum agent_event_kind kind)
         [AGENT_EVENT_SHA_CALL_FAILED] = "SHA call failed",
         [AGENT_EVENT_STOP_WAITING] = "stop still waiting for",
         [AGENT_EVENT_NOTIFICATION_RETURNED] = "NotifySoHChange returned",
+        [AGENT_EVENT_NOTIFICATION_OVERDUE] = "NotifySoHChange overdue: no longer waited for",
+        [AGENT_EVENT_SHA_BACKLOG_FULL] = "SHA does not keep up: the oldest waiting call dropped",
     };
     unsigned index = (unsigned)kind;
 

@@ -111,13 +111,23 @@ enum agent_event_kind {
                                           stop began */
     AGENT_EVENT_NOTIFICATION_RETURNED, /* a NotifySoHChange call came back: attempt (as when sent),
                                           next_delay_ms: how long it took, result: its answer */
+    AGENT_EVENT_SHA_BACKLOG_FULL,      /* component: an SHA whose calls back up (frozen or slow): the
+                                          oldest waiting one of a kind was dropped (attempt: which,
+                                          enum agent_sha_call); once per binding */
     AGENT_EVENT_NOTIFICATION_OVERDUE,  /* a NotifySoHChange ran past notify_overdue_ms: the agent
                                           stopped waiting for it (attempt: its attempt,
                                           next_delay_ms: how long it ran) and the retry policy
                                           sends it again */
 };
 
-/* agent_event.attempt of AGENT_EVENT_SHA_CALL_FAILED: the call that failed. */
+/* What may wait for an SHA, whatever it does: one call of each kind runs or is queued on its
+ * worker at a time, and behind it at most this many ProcessSoHResponse parts (each at most one
+ * network SoH, 4 KB) and orphaned-request ids wait; past that the oldest waiting one is dropped.
+ * Isolation notices merge into the one queued (the SHA reads the state when it is called). */
+#define AGENT_SHA_RESPONSES_WAITING 8u
+#define AGENT_SHA_ORPHANS_WAITING 32u
+
+/* agent_event.attempt of AGENT_EVENT_SHA_CALL_FAILED (and SHA_BACKLOG_FULL): the call. */
 enum agent_sha_call {
     AGENT_SHA_CALL_PROCESS_RESPONSE = 1,
     AGENT_SHA_CALL_ISOLATION_CHANGE,

@@ -55,6 +55,7 @@ struct sha_job {
     struct worker_job job;          /* first: the pool's dropped() hook frees by this pointer */
     struct handoff_request returned;
     struct bound_client *owner;
+    struct sha_job *waiting_next;   /* in the SHA's backlog, before it is submitted */
     enum sha_job_kind kind;
     struct agent_correlation_id correlation;
     uint8_t *data;                  /* GET_SOH: the SoH held; PROCESS_RESPONSE: the SHA's part */
@@ -62,6 +63,20 @@ struct sha_job {
     uint8_t flags;
     nap_result result;              /* written on the worker, read on the loop after the hand-off */
     struct agent_sha_answer answer;
+};
+
+/* SHA: the calls that wait for the one of their kind in flight, bounded (sha_dispatch.c). */
+struct sha_backlog {
+    int response_out;                /* a ProcessSoHResponse is queued or running */
+    struct sha_job *responses;       /* the parts waiting for it, oldest first */
+    struct sha_job *responses_tail;
+    unsigned response_count;
+    int isolation_out;               /* a NotifySystemIsolationStateChange is queued or running */
+    int isolation_again;             /* the state changed since: one more notice after it */
+    int orphan_out;                  /* a NotifyOrphanedSoHRequest is queued or running */
+    struct agent_correlation_id orphans[AGENT_SHA_ORPHANS_WAITING];   /* a ring */
+    unsigned orphan_first, orphan_count;
+    int full_reported;               /* AGENT_EVENT_SHA_BACKLOG_FULL was emitted */
 };
 
 /* What the agent knows of one of an EC's live connections. */
@@ -98,6 +113,7 @@ struct bound_client {
     struct connection_state *conns;  /* EC: max_connections_per_enforcer entries, lazily */
     int gathering;                   /* SHA: its GetSoHRequest is queued or running */
     int gather_again;                /* SHA: NotifySoHChange came meanwhile: ask once more */
+    struct sha_backlog backlog;      /* SHA */
     int unbound;
     int live_parts;                  /* timers not closed + release not completed */
     struct release_job release;
@@ -266,8 +282,9 @@ nap_result snapshot_take(struct agent *a, struct agent_snapshot *out);
 /* sha_dispatch.c */
 void sha_dispatch_gather(struct bound_client *sha);
 void sha_dispatch_flush(struct component *c);
-/* The SHA was let go: its SoH is kept only if it asked for it to be cached. */
-void sha_dispatch_unbound(struct component *c);
+/* The SHA was let go: what waited for it goes; its SoH is kept only if it asked for it to be
+ * cached. */
+void sha_dispatch_unbound(struct bound_client *sha);
 void sha_dispatch_process_response(struct bound_client *sha, const struct agent_correlation_id *id,
                                    const uint8_t *part, size_t size, uint8_t flags);
 void sha_dispatch_isolation_changed(struct agent *a);

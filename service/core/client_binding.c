@@ -132,7 +132,7 @@ void agent_unbind(struct bound_client *bc, enum agent_event_kind reason, nap_res
     bc->component->bound = NULL;
     bc->binding->bound = NULL;
     if (bc->kind == NAP_COMPONENT_SYSTEM_HEALTH_AGENT)
-        sha_dispatch_unbound(bc->component);
+        sha_dispatch_unbound(bc);
     else
         connection_table_clear(bc);
     bc->component = NULL;

@@ -3,9 +3,13 @@
  * isolation change or an orphaned request. Also the SoH the agent holds per SHA, which is what
  * goes into every EC's request (soh_exchange.c).
  *
- * A change is asked for at most once at a time per SHA: NotifySoHChange calls that arrive while
- * the SHA is being asked fold into one more ask afterwards, so a chatty SHA cannot queue work
- * without bound. */
+ * Nothing waits for an SHA without bound, whatever it or the ECs do: of each kind of call one at
+ * a time is queued or running on its worker. NotifySoHChange calls that arrive while the SHA is
+ * being asked fold into one more ask afterwards; isolation changes fold into one more notice;
+ * response parts and orphaned ids wait behind theirs in bounded backlogs (AGENT_SHA_*_WAITING),
+ * the oldest dropped when full (a frozen SHA must not make the agent hold every response an EC
+ * ever processed). Calls of one kind keep their order; across kinds a backed-up SHA may hear of
+ * an isolation change before it gets the response that caused it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,6 +138,61 @@ static void gathered(struct agent *a, struct bound_client *sha, struct sha_job *
     }
 }
 
+static void submit(struct sha_job *j);
+static struct sha_job *job_new(struct bound_client *sha, enum sha_job_kind kind,
+                               const uint8_t *data, size_t size);
+static void notify_isolation(struct bound_client *sha);
+static void notify_orphan(struct bound_client *sha, const struct agent_correlation_id *id);
+
+/* The call of j's kind came back: the next of that kind may go. */
+static void start_next(struct bound_client *sha, enum sha_job_kind kind)
+{
+    struct sha_backlog *b = &sha->backlog;
+
+    switch (kind) {
+    case SHA_JOB_PROCESS_RESPONSE:
+        b->response_out = 0;
+        if (b->responses) {
+            struct sha_job *next = b->responses;
+
+            if (!(b->responses = next->waiting_next))
+                b->responses_tail = NULL;
+            --b->response_count;
+            b->response_out = 1;
+            submit(next);
+        }
+        break;
+    case SHA_JOB_ISOLATION_CHANGED:
+        b->isolation_out = 0;
+        if (b->isolation_again) {
+            b->isolation_again = 0;
+            notify_isolation(sha);
+        }
+        break;
+    case SHA_JOB_ORPHANED:
+        b->orphan_out = 0;
+        if (b->orphan_count) {
+            struct agent_correlation_id id = b->orphans[b->orphan_first];
+
+            b->orphan_first = (b->orphan_first + 1) % AGENT_SHA_ORPHANS_WAITING;
+            --b->orphan_count;
+            notify_orphan(sha, &id);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Once per binding: the SHA does not keep up, and what waits for it is being dropped. */
+static void backlog_full(struct bound_client *sha, uint32_t which)
+{
+    if (sha->backlog.full_reported)
+        return;
+    sha->backlog.full_reported = 1;
+    agent_emit(sha->agent, AGENT_EVENT_SHA_BACKLOG_FULL, sha->kind, sha->id, which, 0, NAP_RESULT_OK);
+}
+
 static void job_returned(struct handoff_request *request, void *context)
 {
     struct agent *a = context;
@@ -146,6 +205,8 @@ static void job_returned(struct handoff_request *request, void *context)
         agent_check_stopped(a);
         return;
     }
+    if (j->kind != SHA_JOB_GET_SOH && !nap_result_means_client_gone(j->result))
+        start_next(sha, j->kind);
     if (j->kind == SHA_JOB_GET_SOH) {
         gathered(a, sha, j);
     } else if (nap_result_means_client_gone(j->result)) {
@@ -233,41 +294,98 @@ void sha_dispatch_flush(struct component *c)
     c->soh_by_agent = 0;
 }
 
-void sha_dispatch_unbound(struct component *c)
+void sha_dispatch_unbound(struct bound_client *sha)
 {
-    if (!c->soh_cached)
-        sha_dispatch_flush(c);
+    struct sha_backlog *b = &sha->backlog;
+
+    while (b->responses) {
+        struct sha_job *j = b->responses;
+
+        b->responses = j->waiting_next;
+        job_free(j);
+    }
+    memset(b, 0, sizeof(*b));
+    if (!sha->component->soh_cached)
+        sha_dispatch_flush(sha->component);
 }
 
 void sha_dispatch_process_response(struct bound_client *sha, const struct agent_correlation_id *id,
                                    const uint8_t *part, size_t size, uint8_t flags)
 {
+    struct sha_backlog *b = &sha->backlog;
     struct sha_job *j = job_new(sha, SHA_JOB_PROCESS_RESPONSE, part, size);
 
     if (!j)
         return;
     j->correlation = *id;
     j->flags = flags;
+    if (!b->response_out) {
+        b->response_out = 1;
+        submit(j);
+        return;
+    }
+    if (b->response_count == AGENT_SHA_RESPONSES_WAITING) {
+        struct sha_job *oldest = b->responses;
+
+        if (!(b->responses = oldest->waiting_next))
+            b->responses_tail = NULL;
+        --b->response_count;
+        job_free(oldest);
+        backlog_full(sha, AGENT_SHA_CALL_PROCESS_RESPONSE);
+    }
+    j->waiting_next = NULL;
+    if (b->responses_tail)
+        b->responses_tail->waiting_next = j;
+    else
+        b->responses = j;
+    b->responses_tail = j;
+    ++b->response_count;
+}
+
+static void notify_isolation(struct bound_client *sha)
+{
+    struct sha_job *j;
+
+    if (sha->backlog.isolation_out) {
+        sha->backlog.isolation_again = 1;
+        return;
+    }
+    if (!(j = job_new(sha, SHA_JOB_ISOLATION_CHANGED, NULL, 0)))
+        return;
+    sha->backlog.isolation_out = 1;
     submit(j);
 }
 
 void sha_dispatch_isolation_changed(struct agent *a)
 {
-    for (struct bound_client *sha = a->bound_shas; sha; sha = sha->next) {
-        struct sha_job *j = job_new(sha, SHA_JOB_ISOLATION_CHANGED, NULL, 0);
-        if (j)
-            submit(j);
+    for (struct bound_client *sha = a->bound_shas; sha; sha = sha->next)
+        notify_isolation(sha);
+}
+
+static void notify_orphan(struct bound_client *sha, const struct agent_correlation_id *id)
+{
+    struct sha_backlog *b = &sha->backlog;
+    struct sha_job *j;
+
+    if (b->orphan_out) {
+        if (b->orphan_count == AGENT_SHA_ORPHANS_WAITING) {
+            b->orphan_first = (b->orphan_first + 1) % AGENT_SHA_ORPHANS_WAITING;
+            --b->orphan_count;
+            backlog_full(sha, AGENT_SHA_CALL_ORPHANED_REQUEST);
+        }
+        b->orphans[(b->orphan_first + b->orphan_count++) % AGENT_SHA_ORPHANS_WAITING] = *id;
+        return;
     }
+    if (!(j = job_new(sha, SHA_JOB_ORPHANED, NULL, 0)))
+        return;
+    j->correlation = *id;
+    b->orphan_out = 1;
+    submit(j);
 }
 
 /* Best effort, as documented: every bound SHA hears of it, whether or not its SoH made it in. */
 void sha_dispatch_orphaned(struct agent *a, const struct agent_correlation_id *id)
 {
-    for (struct bound_client *sha = a->bound_shas; sha; sha = sha->next) {
-        struct sha_job *j = job_new(sha, SHA_JOB_ORPHANED, NULL, 0);
-        if (!j)
-            continue;
-        j->correlation = *id;
-        submit(j);
-    }
+    for (struct bound_client *sha = a->bound_shas; sha; sha = sha->next)
+        notify_orphan(sha, id);
 }

@@ -147,8 +147,97 @@ static void test_a_long_soak_leaves_the_heap_where_it_was(void)
         fake_client_free(&ecs[i].client);
 }
 
+#define FROZEN_SHA_ID 0x00013791u
+#define FROZEN_ROUNDS 20000u
+#define FROZEN_WARM_UP 200u
+
+/* An SHA frozen in the first ProcessSoHResponse the agent hands it, and an EC that goes on:
+ * 20,000 responses with a part for it, each changing the isolation state, every other one after a
+ * request that orphaned the one before. What waits for the SHA stays within its bound (one call
+ * of each kind out, AGENT_SHA_*_WAITING behind), the heap stays flat, and once the SHA thaws it
+ * gets the newest of what waited. */
+static void test_a_frozen_sha_holds_a_bounded_backlog(void)
+{
+    static const uint32_t ids[] = {FROZEN_SHA_ID};
+    struct harness h;
+    struct fake_client sha_client, ec;
+    struct agent_binding *sha, *e;
+    struct nap_registration r;
+    struct agent_snapshot s;
+    struct agent_soh_decision decision;
+    struct agent_soh_request_params p;
+    uint8_t response[4000], *raw;
+    size_t size, length, warm = 0, end;
+    uint64_t most_out = 0;
+    unsigned failed = 0;
+    int hint;
+
+    harness_setup(&h);
+    fake_client_init(&sha_client, FAKE_FREEZE);
+    fake_client_init(&ec, FAKE_ANSWER_OK);
+    sha_client.sha_id = FROZEN_SHA_ID;
+    r = harness_registration(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, FROZEN_SHA_ID, 1);
+    if (agent_register(h.agent, &r) != NAP_RESULT_OK
+        || agent_binding_create(h.agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &sha) != NAP_RESULT_OK
+        || agent_binding_initialize(sha, FROZEN_SHA_ID, &sha_client) != NAP_RESULT_OK)
+        tap_bail("cannot bind the SHA");
+    e = harness_bind_ec(&h, 200, &ec);
+    if (agent_ec_connection_created(e, 1) != NAP_RESULT_OK)
+        tap_bail("cannot create a connection");
+    for (unsigned n = 1; n <= FROZEN_ROUNDS; ++n) {
+        p = params_for((uint8_t)n, 4000);
+        p.correlation.time += n;   /* a new request every round */
+        for (int requests = n % 2 ? 2 : 1; requests; --requests) {
+            raw = NULL;
+            failed += agent_ec_build_soh_request(e, 1, &p, &raw, &size, &hint) != NAP_RESULT_OK;
+            free(raw);
+        }
+        length = make_response(&p, n % 2 ? 3 : 1, "", ids, 1, response);
+        failed += agent_ec_process_soh_response(e, 1, &p.correlation, response, length, &decision) != NAP_RESULT_OK;
+        uv_run(&h.loop, UV_RUN_NOWAIT);
+        if (n % 1000 == 0 && agent_snapshot(h.agent, &s) == NAP_RESULT_OK) {
+            if (s.outgoing_calls_outstanding > most_out)
+                most_out = s.outgoing_calls_outstanding;
+            agent_snapshot_free(&s);
+        }
+        if (n == FROZEN_WARM_UP)
+            warm = __sanitizer_get_current_allocated_bytes();
+    }
+    end = __sanitizer_get_current_allocated_bytes();
+    ok(failed == 0 && fake_client_frozen(&sha_client) == 1, "%u responses processed, the SHA frozen all along: %u failed",
+       FROZEN_ROUNDS, failed);
+    diag("with the SHA frozen: at most %llu calls out; heap %zu bytes after %u rounds, %zu after %u",
+         (unsigned long long)most_out, warm, FROZEN_WARM_UP, end, FROZEN_ROUNDS);
+    ok(most_out <= 3, "one call of each kind out for the SHA (response, isolation, orphan): at most %llu",
+       (unsigned long long)most_out);
+    ok(end <= warm + 4096, "the heap stays flat while the SHA is frozen: %zu -> %zu bytes", warm, end);
+    ok(events_of(&h.events, AGENT_EVENT_SHA_BACKLOG_FULL, FROZEN_SHA_ID) == 1,
+       "the SHA that does not keep up is reported once: %u", events_of(&h.events, AGENT_EVENT_SHA_BACKLOG_FULL,
+                                                                      FROZEN_SHA_ID));
+    fake_client_set(&sha_client, FAKE_ANSWER_OK);
+    fake_client_unfreeze(&sha_client);
+    ok(harness_settle(&h), "once it thaws, what waited for it is handed over");
+    ok(fake_client_count(&sha_client, &sha_client.responses) == 1 + AGENT_SHA_RESPONSES_WAITING
+           && !memcmp(sha_client.last_correlation.guid, p.correlation.guid, 16)
+           && sha_client.last_correlation.time == p.correlation.time,
+       "it got the first response and the %u newest: %u, the last one the newest", AGENT_SHA_RESPONSES_WAITING,
+       fake_client_count(&sha_client, &sha_client.responses));
+    ok(fake_client_count(&sha_client, &sha_client.isolation_notices) <= 2
+           && fake_client_count(&sha_client, &sha_client.orphan_notices) <= 1 + AGENT_SHA_ORPHANS_WAITING,
+       "isolation notices merged, orphans bounded: %u and %u", fake_client_count(&sha_client,
+                                                                                  &sha_client.isolation_notices),
+       fake_client_count(&sha_client, &sha_client.orphan_notices));
+    agent_ec_connection_down(e, 1);
+    agent_binding_destroy(e);
+    agent_binding_destroy(sha);
+    harness_teardown(&h);
+    fake_client_free(&sha_client);
+    fake_client_free(&ec);
+}
+
 int main(void)
 {
     test_a_long_soak_leaves_the_heap_where_it_was();
+    test_a_frozen_sha_holds_a_bounded_backlog();
     return tap_done();
 }
