@@ -183,8 +183,6 @@ static HRESULT WINAPI ec_binding_ProcessSoHResponse(INapEnforcementClientBinding
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
     struct agent_soh_decision decision;
-    struct agent_correlation_id expected;
-    CorrelationId id;
     BYTE *response;
     nap_result result;
     UINT16 size;
@@ -200,11 +198,11 @@ static HRESULT WINAPI ec_binding_ProcessSoHResponse(INapEnforcementClientBinding
     if (FAILED(hr = check_owner(binding, connection)))
         return hr;
     /* No response on the connection: NAP_E_INVALID_PACKET (the EC drops the exchange). */
-    if (FAILED(hr = ec_connection_take_response(connection, &response, &size, &id)))
+    if (FAILED(hr = ec_connection_take_response(connection, &response, &size)))
         return hr;
-    correlation_id_to_core(&id, &expected);
-    result = agent_ec_process_soh_response(binding->core, ec_connection_key(connection), &expected, response,
-                                           size, &decision);
+    /* Which request it answers is the core's to check, against the id it handed out: the copy on
+     * the connection is the EC's to set. */
+    result = agent_ec_process_soh_response(binding->core, ec_connection_key(connection), response, size, &decision);
     HeapFree(GetProcessHeap(), 0, response);
     if (nap_failed(result))
         return binding_answer(result);

@@ -708,8 +708,7 @@ HRESULT ec_connection_put_request(INapEnforcementClientConnection *iface, const 
     return hr;
 }
 
-HRESULT ec_connection_take_response(INapEnforcementClientConnection *iface, BYTE **data, UINT16 *size,
-                                    CorrelationId *id)
+HRESULT ec_connection_take_response(INapEnforcementClientConnection *iface, BYTE **data, UINT16 *size)
 {
     struct ec_connection *connection = impl_from_connection(iface);
     HRESULT hr = S_OK;
@@ -717,7 +716,6 @@ HRESULT ec_connection_take_response(INapEnforcementClientConnection *iface, BYTE
     *data = NULL;
     *size = 0;
     AcquireSRWLockShared(&connection->lock);
-    *id = connection->correlation_id;
     if (!connection->response.size)
         hr = NAP_E_INVALID_PACKET;
     else if (!(*data = HeapAlloc(GetProcessHeap(), 0, connection->response.size)))

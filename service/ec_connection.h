@@ -33,9 +33,8 @@ ProtocolMaxSize ec_connection_max_size(INapEnforcementClientConnection *connecti
 HRESULT ec_connection_put_request(INapEnforcementClientConnection *connection, const BYTE *data, UINT16 size,
                                   const CorrelationId *id);
 /* ProcessSoHResponse's input: a HeapAlloc'd copy of the response the EC set (NAP_E_INVALID_PACKET
- * when it set none) and the connection's correlation id. */
-HRESULT ec_connection_take_response(INapEnforcementClientConnection *connection, BYTE **data, UINT16 *size,
-                                    CorrelationId *id);
+ * when it set none). */
+HRESULT ec_connection_take_response(INapEnforcementClientConnection *connection, BYTE **data, UINT16 *size);
 /* ProcessSoHResponse's output: the decision and the installed SHVs. */
 HRESULT ec_connection_set_decision(INapEnforcementClientConnection *connection,
                                    const struct agent_soh_decision *decision);

@@ -330,14 +330,14 @@ struct agent_soh_decision {
     size_t installed_shv_count;
 };
 
-/* ProcessSoHResponse: `response` is the network SoH response the EC put on the connection and
- * `expected` the connection's correlation id. INVALID_PACKET (malformed), MISMATCHED_ID (answers
- * another request), INVALID_ARG (a connection this binding does not hold). On OK each bound SHA
+/* ProcessSoHResponse: `response` is the network SoH response the EC put on the connection.
+ * INVALID_PACKET (malformed), MISMATCHED_ID (it does not answer the request this connection got
+ * last from agent_ec_build_soh_request, or that request was answered already), INVALID_ARG (a
+ * connection this binding does not hold); none of them changes anything. On OK each bound SHA
  * with a part in the response gets it (sha_process_soh_response, on its worker), *decision is
  * what to set on the connection, and the system isolation state is recomputed (SHAs are told
  * when it changes). */
 nap_result agent_ec_process_soh_response(struct agent_binding *binding, uint64_t connection,
-                                         const struct agent_correlation_id *expected,
                                          const uint8_t *response, size_t size,
                                          struct agent_soh_decision *decision);
 

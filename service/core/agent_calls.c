@@ -217,13 +217,12 @@ nap_result agent_ec_build_soh_request(struct agent_binding *binding, uint64_t co
 }
 
 nap_result agent_ec_process_soh_response(struct agent_binding *binding, uint64_t connection,
-                                         const struct agent_correlation_id *expected,
                                          const uint8_t *response, size_t size,
                                          struct agent_soh_decision *decision)
 {
     struct agent_request r;
 
-    if (!binding || !expected || (!response && size) || !decision)
+    if (!binding || (!response && size) || !decision)
         return NAP_RESULT_NULL_POINTER;
     memset(decision, 0, sizeof(*decision));
     if (binding->kind != NAP_COMPONENT_ENFORCEMENT_CLIENT)
@@ -231,7 +230,6 @@ nap_result agent_ec_process_soh_response(struct agent_binding *binding, uint64_t
     request_init(&r, AGENT_REQUEST_PROCESS_SOH_RESPONSE);
     r.binding = binding;
     r.connection = connection;
-    r.correlation = expected;
     r.bytes = response;
     r.byte_count = size;
     r.decision = decision;

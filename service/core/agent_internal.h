@@ -168,7 +168,6 @@ struct agent_request {
     struct agent_snapshot *snapshot;
     uint64_t connection;
     const struct agent_soh_request_params *soh_params;
-    const struct agent_correlation_id *correlation;
     const uint8_t *bytes;
     size_t byte_count;
     uint8_t **bytes_out;
@@ -311,7 +310,6 @@ nap_result soh_exchange_build_request(struct agent *a, struct connection_state *
                                       uint8_t **request, size_t *size, int *retrigger_hint);
 nap_result soh_exchange_process_response(struct agent *a, struct bound_client *ec,
                                          struct connection_state *c,
-                                         const struct agent_correlation_id *expected,
                                          const uint8_t *response, size_t size,
                                          struct agent_soh_decision *decision);
 /* The documented stand-in SoH of an SHA (malloc'd): SystemHealthId, FailureCategory, ErrorCodes. */

@@ -128,8 +128,7 @@ static nap_result process_soh_response(struct agent *a, struct agent_request *r)
 
     if (nap_failed(result))
         return result;
-    result = soh_exchange_process_response(a, bc, c, r->correlation, r->bytes, r->byte_count,
-                                           r->decision);
+    result = soh_exchange_process_response(a, bc, c, r->bytes, r->byte_count, r->decision);
     if (nap_failed(result))
         agent_emit(a, AGENT_EVENT_RESPONSE_REJECTED, bc->kind, bc->id, 0, 0, result);
     return result;

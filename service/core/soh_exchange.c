@@ -255,9 +255,11 @@ static void decision_of(const struct soh_message *m, struct agent_soh_decision *
     }
 }
 
+/* The agent owns the correlation ids: a response answers the request it handed out last on this
+ * connection, once. The copy on the connection object is the EC's to change and proves nothing;
+ * an answered, orphaned or made-up id is MISMATCHED_ID and changes nothing (no replay). */
 nap_result soh_exchange_process_response(struct agent *a, struct bound_client *ec,
                                          struct connection_state *c,
-                                         const struct agent_correlation_id *expected,
                                          const uint8_t *response, size_t size,
                                          struct agent_soh_decision *decision)
 {
@@ -270,7 +272,7 @@ nap_result soh_exchange_process_response(struct agent *a, struct bound_client *e
         free(m);
         return NAP_RESULT_INVALID_PACKET;
     }
-    if (!same_correlation(&m->system.correlation_id, expected)) {
+    if (!c->outstanding || !same_correlation(&m->system.correlation_id, &c->outstanding_id)) {
         free(m);
         return NAP_RESULT_MISMATCHED_ID;
     }
@@ -282,7 +284,7 @@ nap_result soh_exchange_process_response(struct agent *a, struct bound_client *e
         /* A part for an SHA that is not bound has nobody to go to (its SHV answered an SoH the
          * agent sent on its behalf). */
         if (sha && sha->bound)
-            sha_dispatch_process_response(sha->bound, expected, r->bytes, r->size, SHA_FIXUP);
+            sha_dispatch_process_response(sha->bound, &c->outstanding_id, r->bytes, r->size, SHA_FIXUP);
     }
     free(m);
     c->outstanding = 0;

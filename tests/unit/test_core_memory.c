@@ -86,7 +86,7 @@ static int cycle(struct harness *h, struct agent_binding *sha, struct soak_ec *e
         free(raw);
         good &= agent_ec_soh_request_taken(ecs[i].binding) == NAP_RESULT_OK;
         length = make_response(&p, n % 2 ? 3 : 1, n % 2 ? "http://fix.example.test/" : "", ids, 1, response);
-        good &= agent_ec_process_soh_response(ecs[i].binding, ecs[i].connection, &p.correlation, response,
+        good &= agent_ec_process_soh_response(ecs[i].binding, ecs[i].connection, response,
                                               length, &decision) == NAP_RESULT_OK;
     }
     good &= harness_settle(h);
@@ -193,7 +193,7 @@ static void test_a_frozen_sha_holds_a_bounded_backlog(void)
             free(raw);
         }
         length = make_response(&p, n % 2 ? 3 : 1, "", ids, 1, response);
-        failed += agent_ec_process_soh_response(e, 1, &p.correlation, response, length, &decision) != NAP_RESULT_OK;
+        failed += agent_ec_process_soh_response(e, 1, response, length, &decision) != NAP_RESULT_OK;
         uv_run(&h.loop, UV_RUN_NOWAIT);
         if (n % 1000 == 0 && agent_snapshot(h.agent, &s) == NAP_RESULT_OK) {
             if (s.outgoing_calls_outstanding > most_out)

@@ -422,18 +422,18 @@ static void test_response_reaches_shas_and_decides(void)
        system.state, unknown);
 
     length = make_response(&other, 3, "http://fix.example.test/", ids, 2, response);
-    res = agent_ec_process_soh_response(e, 9, &p.correlation, response, length, &d);
+    res = agent_ec_process_soh_response(e, 9, response, length, &d);
     ok(res == NAP_RESULT_MISMATCHED_ID, "expected MISMATCHED_ID for another request's answer, got %#x",
        (unsigned)res);
-    res = agent_ec_process_soh_response(e, 9, &p.correlation, response, 11, &d);
+    res = agent_ec_process_soh_response(e, 9, response, 11, &d);
     ok(res == NAP_RESULT_INVALID_PACKET, "expected INVALID_PACKET for 11 bytes, got %#x", (unsigned)res);
-    res = agent_ec_process_soh_response(e, 77, &p.correlation, response, length, &d);
+    res = agent_ec_process_soh_response(e, 77, response, length, &d);
     ok(res == NAP_RESULT_INVALID_ARG, "expected INVALID_ARG for an unknown connection, got %#x", (unsigned)res);
     ok(events_of(&h.events, AGENT_EVENT_RESPONSE_REJECTED, 1) == 2, "expected 2 RESPONSE_REJECTED, got %u",
        events_of(&h.events, AGENT_EVENT_RESPONSE_REJECTED, 1));
 
     length = make_response(&p, 3, "http://fix.example.test/", ids, 2, response);
-    res = agent_ec_process_soh_response(e, 9, &p.correlation, response, length, &d);
+    res = agent_ec_process_soh_response(e, 9, response, length, &d);
     ok(res == NAP_RESULT_OK, "expected the response processed, got %#x", (unsigned)res);
     ok(d.isolation.state == 3 && d.isolation.extended == 2 && !strcmp(d.isolation.url, "http://fix.example.test/"),
        "expected restricted/infected with the URL, got %u/%u '%s'", d.isolation.state, d.isolation.extended,
@@ -455,6 +455,25 @@ static void test_response_reaches_shas_and_decides(void)
        fake_client_count(&a, &a.isolation_notices), events_of(&h.events, AGENT_EVENT_ISOLATION_CHANGED, 0));
     ok(fake_client_count(&a, &a.orphan_notices) == 0, "expected no orphan after the response, got %u",
        fake_client_count(&a, &a.orphan_notices));
+
+    /* The agent owns the ids: an answered request cannot be answered again (a replay), nor one
+     * this connection was never given (another connection's, or a stale one), and neither
+     * changes anything. */
+    length = make_response(&p, 1, "", ids, 2, response);
+    res = agent_ec_process_soh_response(e, 9, response, length, &d);
+    ok(res == NAP_RESULT_MISMATCHED_ID, "a second response to an answered request is MISMATCHED_ID: %#x",
+       (unsigned)res);
+    agent_ec_build_soh_request(e, 10, &other, &raw, &size, &hint);
+    free(raw);
+    length = make_response(&other, 1, "", ids, 2, response);
+    res = agent_ec_process_soh_response(e, 9, response, length, &d);
+    ok(res == NAP_RESULT_MISMATCHED_ID, "the answer to another connection's request is MISMATCHED_ID: %#x",
+       (unsigned)res);
+    ok(harness_settle(&h) && fake_client_count(&a, &a.responses) == 1 && fake_client_count(&a, &a.isolation_notices) == 1,
+       "neither reached the SHA or the isolation state: %u responses, %u notices",
+       fake_client_count(&a, &a.responses), fake_client_count(&a, &a.isolation_notices));
+    agent_system_isolation(h.agent, &system, &unknown);
+    ok(system.state == 3, "the system state stays restricted: %u", system.state);
 
     /* The restricted connection goes down: back to not restricted, and SHAs hear of it. */
     res = agent_ec_connection_down(e, 9);

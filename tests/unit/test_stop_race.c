@@ -116,7 +116,7 @@ static int race_calls_ec(struct racer *rc, uint64_t *key)
     stopped |= answer(rc, agent_ec_build_soh_request(b, k, &p, &request, &size, &hint));
     free(request);
     response_size = make_response(&p, 1, "", NULL, 0, response);
-    stopped |= answer(rc, agent_ec_process_soh_response(b, k, &p.correlation, response, response_size,
+    stopped |= answer(rc, agent_ec_process_soh_response(b, k, response, response_size,
                                                         &decision));
     stopped |= answer(rc, agent_ec_soh_request_taken(b));
     stopped |= answer(rc, agent_ec_notify_soh_change_failure(b));

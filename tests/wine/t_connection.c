@@ -634,6 +634,32 @@ static void test_exchange(INapEnforcementClientBinding *ec, INapEnforcementClien
     ok(hr == S_OK && same, "the agent's decision is on the connection: NotRestricted, got %#lx state %d", hr,
        info ? (int)info->isolationState : -1);
     free_isolation(info);
+
+    /* The agent owns the correlation ids. The same response once more (a replay) is refused and
+     * changes nothing: the connection keeps its decision. */
+    hr = INapEnforcementClientConnection_SetIsolationInfo(connection, &restricted);
+    ok(hr == S_OK, "the connection marked restricted again: got %#lx", hr);
+    hr = INapEnforcementClientBinding_ProcessSoHResponse(ec, connection);
+    ok(hr == NAP_E_MISMATCHED_ID, "the answered response handed back again: expected NAP_E_MISMATCHED_ID, got %#lx",
+       hr);
+    info = NULL;
+    hr = INapEnforcementClientConnection_GetIsolationInfo(connection, &info);
+    same = info && info->isolationState == isolationStateRestrictedAccess;
+    ok(hr == S_OK && same, "the replay set no decision: state %d", info ? (int)info->isolationState : -1);
+    free_isolation(info);
+    /* A forged answer: the EC sets the connection's correlation id to that of a response it made
+     * up. The agent compares with the id it handed out, not with the connection's copy. */
+    hr = INapEnforcementClientBinding_GetSoHRequest(ec, connection, &hint);
+    ok(hr == S_OK, "a new request: got %#lx", hr);
+    stale = first;
+    stale.connId.Data1 ^= 0x5a5a5a5a;
+    hr = INapEnforcementClientConnection_SetCorrelationId(connection, stale);
+    ok(hr == S_OK, "the EC sets a correlation id of its own on the connection: got %#lx", hr);
+    response.size = make_test_response(&stale, isolationStateNotRestricted, "", NULL, 0, bytes, sizeof(bytes));
+    hr = INapEnforcementClientConnection_SetSoHResponse(connection, &response);
+    ok(hr == S_OK, "and an answer to it: got %#lx", hr);
+    hr = INapEnforcementClientBinding_ProcessSoHResponse(ec, connection);
+    ok(hr == NAP_E_MISMATCHED_ID, "ProcessSoHResponse of the forged answer: expected NAP_E_MISMATCHED_ID, got %#lx", hr);
 }
 
 /* The per-EC limit, and NotifyConnectionStateDown counting each connection once. held[0..held_count)
