@@ -10,6 +10,8 @@ OBJ   := $(BUILD)/obj
 BIN   := $(BUILD)/bin
 TBIN  := $(BUILD)/tests
 DEPS  := $(BUILD)/deps
+# Written by tools/install-deps.sh once everything it installs is there.
+INSTALLED := $(DEPS)/.installed
 VERSION := 0.1.0
 
 CROSS   := x86_64-w64-mingw32-
@@ -42,7 +44,7 @@ GEN_PROXY_SRCS := $(patsubst %,$(GEN)/%_p.c,$(PROXY_IDLS)) $(GEN)/dlldata.c
 
 .DEFAULT_GOAL := all
 # The native core's compiles wait for the installer too (gcc, libuv1-dev).
-CORE_DEPS := deps
+CORE_DEPS := $(INSTALLED)
 SERVICE_SRCS := $(wildcard service/*.c)
 -include mk/core.mk
 -include mk/fuzz.mk
@@ -64,14 +66,21 @@ DEMO_PROGRAMS := $(BIN)/demo_client.exe $(BIN)/sample_sha.exe $(BIN)/sample_ec.e
 # Generated sources are build products too: keep them for inspection and rebuilds.
 .SECONDARY:
 
-.PHONY: all deps check check-wine run bench clean dist soak
+.PHONY: all deps check check-wine check-up-to-date run bench clean dist soak
 all: $(PROGRAMS)
 
-# Runs every time: it only asks dpkg and looks at stamps when all is present.
+# Every build step waits for the installer's stamp, order-only: the installer's runs never make
+# the build out of date. The stamp is remade when the installer changes; make deps asks again
+# (after a package was removed, say), and then the stamp waits for it rather than racing it.
+$(INSTALLED): tools/install-deps.sh
+	@tools/install-deps.sh
 deps:
 	@tools/install-deps.sh
+ifneq ($(filter deps,$(MAKECMDGOALS)),)
+$(INSTALLED): | deps
+endif
 
-$(GEN)/idl/.stamp: | deps
+$(GEN)/idl/.stamp: | $(INSTALLED)
 	@mkdir -p $(GEN)/idl
 	@touch $@
 
@@ -87,8 +96,9 @@ $(patsubst %,$(GEN)/idl/%.idl,$(NAP_IDLS)): $(GEN)/idl/%.idl: $(GEN)/idl/.stamp 
 
 IDL_FILES := $(patsubst %,$(GEN)/idl/%.idl,$(NAP_IDLS) $(OWN_IDLS))
 
-# widl writes .h, _p.c and _i.c in one run; a stamp per IDL keeps make -j safe.
-$(GEN)/%.widl-stamp: $(GEN)/idl/%.idl $(IDL_FILES) tools/ndr-in-struct-on-stack.awk
+# widl writes .h, _i.c and _p.c in one run, and a pattern rule's targets are made together.
+# Only the proxy IDLs get a _p.c; nothing asks for the other IDLs' one.
+$(GEN)/%.h $(GEN)/%_i.c $(GEN)/%_p.c: $(GEN)/idl/%.idl $(IDL_FILES) tools/ndr-in-struct-on-stack.awk
 	@echo "  WIDL    $*.idl"
 	@cd $(GEN) && $(WIDL) $(WIDLFLAGS) -h -H $*.h -u -U $*_i.c \
 	    $(if $(filter $*,$(PROXY_IDLS)),-p -P $*_p.c) idl/$*.idl
@@ -98,16 +108,13 @@ $(GEN)/%.widl-stamp: $(GEN)/idl/%.idl $(IDL_FILES) tools/ndr-in-struct-on-stack.
 	@# Wine's stubs never free an [in] structure they allocate; see the script.
 	@$(if $(filter $*,$(PROXY_IDLS)),awk -f tools/ndr-in-struct-on-stack.awk $(GEN)/$*_p.c $(GEN)/$*_p.c \
 	    > $(GEN)/$*_p.c.tmp && mv $(GEN)/$*_p.c.tmp $(GEN)/$*_p.c)
-	@touch $@
-$(GEN)/%.h $(GEN)/%_i.c: $(GEN)/%.widl-stamp ;
-$(GEN)/%_p.c: $(GEN)/%.widl-stamp ;
 
 $(GEN)/dlldata.c: $(IDL_FILES)
 	@echo "  WIDL    dlldata.c"
 	@cd $(GEN) && $(WIDL) --dlldata-only -o dlldata.c $(PROXY_IDLS)
 
 # Objects: one rule per tree; every Windows object waits for all generated headers.
-$(OBJ)/%.o: %.c $(GEN_HEADERS) | deps
+$(OBJ)/%.o: %.c $(GEN_HEADERS) | $(INSTALLED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(WCC) $(WCFLAGS) -MMD -MP -I$(LIBUV_DIR)/include -c $< -o $@
@@ -124,9 +131,11 @@ $(OBJ)/gen/%.o: $(GEN)/%.c $(GEN_HEADERS)
 GEN_IID_OBJS := $(patsubst $(GEN)/%.c,$(OBJ)/gen/%.o,$(GEN_IID_SRCS))
 GEN_PROXY_OBJS := $(patsubst $(GEN)/%.c,$(OBJ)/gen/%.o,$(GEN_PROXY_SRCS))
 
-# The event message table: windmc writes the header and the .rc; windres makes it an object.
+# The event message table: windmc writes the header and the .rc in one run (a grouped target:
+# as two targets it ran twice, and its second events.h outdated the objects just compiled);
+# windres makes the .rc an object.
 WINDMC := $(CROSS)windmc
-$(GEN)/events.h $(GEN)/events.rc: service/events.mc | deps
+$(GEN)/events.h $(GEN)/events.rc &: service/events.mc | $(INSTALLED)
 	@mkdir -p $(GEN)
 	@echo "  WINDMC  $<"
 	@$(WINDMC) -h $(GEN) -r $(GEN) -b $<
@@ -136,7 +145,7 @@ $(OBJ)/gen/events_res.o: $(GEN)/events.rc
 # Several service files report events: their objects wait for the generated header.
 $(patsubst %.c,$(OBJ)/%.o,$(wildcard service/*.c)): $(GEN)/events.h
 
-$(BIN)/napagent.exe: $(SERVICE_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/gen/events_res.o $(GEN_IID_OBJS) | deps
+$(BIN)/napagent.exe: $(SERVICE_SRCS:%.c=$(OBJ)/%.o) $(OBJ)/gen/events_res.o $(GEN_IID_OBJS) | $(INSTALLED)
 	@mkdir -p $(BIN)
 	$(WCC) $(WLDFLAGS) -o $@ $^ $(UV_LIBS) $(COM_LIBS) -lntdll
 
@@ -169,7 +178,7 @@ $(TBIN)/%.exe: $(OBJ)/tests/wine/%.o $(GEN_IID_OBJS) $(WIN_SOH_OBJS)
 
 # The binary compatibility test: one object sees our generated headers, the other only the
 # SDK headers shipped with MinGW-w64; each describes the layouts it sees, main compares.
-$(OBJ)/tests/compat/layout_sdk.o: tests/compat/describe_layout.c tests/compat/layout.h | deps
+$(OBJ)/tests/compat/layout_sdk.o: tests/compat/describe_layout.c tests/compat/layout.h | $(INSTALLED)
 	@mkdir -p $(dir $@)
 	$(WCC) $(filter-out -I$(GEN),$(WCFLAGS)) -DLAYOUT_SIDE=sdk -c $< -o $@
 $(OBJ)/tests/compat/layout_ours.o: tests/compat/describe_layout.c tests/compat/layout.h $(GEN_HEADERS)
@@ -181,7 +190,7 @@ $(TBIN)/t_binary_compat.exe: $(OBJ)/tests/compat/layout_sdk.o $(OBJ)/tests/compa
 	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
 
 # The native core's targets come from mk/core.mk.
-check: $(if $(wildcard mk/core.mk),native-check) check-wine dist
+check: check-up-to-date $(if $(wildcard mk/core.mk),native-check) check-wine dist
 
 # Header dependencies recorded by the compiler (-MMD).
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
@@ -190,6 +199,11 @@ check: $(if $(wildcard mk/core.mk),native-check) check-wine dist
 WINE_TEST_HELPERS := $(patsubst tests/wine/%.c,$(TBIN)/%.exe,$(wildcard tests/wine/probe_*.c))
 check-wine: $(PROGRAMS) $(DEMO_PROGRAMS) $(WINE_TEST_PROGRAMS) $(WINE_TEST_HELPERS)
 	@tests/wine/run-tests.sh $(WINE_TEST_PROGRAMS) $(WINE_TEST_SCRIPTS)
+
+# Once built, nothing is left to do: make -q calls every program make check needs up to date.
+CHECK_PROGRAMS := $(PROGRAMS) $(DEMO_PROGRAMS) $(WINE_TEST_PROGRAMS) $(WINE_TEST_HELPERS) $(NATIVE_TESTS)
+check-up-to-date: $(CHECK_PROGRAMS)
+	@MAKE="$(MAKE)" tests/build/nothing-to-do.sh $(CHECK_PROGRAMS)
 
 # The long soak (not part of check, which runs the same test for 8 s): SOAK_SECONDS, SOAK_CLIENTS.
 SOAK_SECONDS ?= 600

@@ -109,3 +109,6 @@ fi
 if [ ! -f "$deps/src/mingw-w64/.fetched" ]; then
     fetch_source mingw-w64
 fi
+
+# What the Makefile waits for: everything above is there.
+mkdir -p "$deps" && touch "$deps/.installed"
