@@ -4,6 +4,13 @@
 #   make check   every test (native + Wine); make run: the end-to-end demo; make bench
 #   make fuzz    the [MS-SOH] decoders under libFuzzer (not part of check; FUZZ_SECONDS=60)
 SHELL := /bin/bash
+# As many jobs as cores unless told: JOBS=1 (or -j1) for one at a time. A sub-make shares its
+# parent's jobs (forcing -j there would reset them). Not --output-sync: it would hold the Wine
+# tests' output back until they end.
+ifeq ($(MAKELEVEL),0)
+JOBS ?= $(shell nproc)
+MAKEFLAGS += -j$(JOBS)
+endif
 BUILD := build
 GEN   := $(BUILD)/gen
 OBJ   := $(BUILD)/obj
@@ -65,6 +72,11 @@ DEMO_PROGRAMS := $(BIN)/demo_client.exe $(BIN)/sample_sha.exe $(BIN)/sample_ec.e
 
 # Generated sources are build products too: keep them for inspection and rebuilds.
 .SECONDARY:
+
+# make clean all: the clean must not run beside the build.
+ifneq ($(filter clean,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
 
 .PHONY: all deps check check-wine check-up-to-date run bench clean dist soak
 all: $(PROGRAMS)
@@ -205,6 +217,14 @@ CHECK_PROGRAMS := $(PROGRAMS) $(DEMO_PROGRAMS) $(WINE_TEST_PROGRAMS) $(WINE_TEST
 check-up-to-date: $(CHECK_PROGRAMS)
 	@MAKE="$(MAKE)" tests/build/nothing-to-do.sh $(CHECK_PROGRAMS)
 
+# make check builds everything in parallel, then runs its phases one after the other: the Wine
+# tests are timing-sensitive and must not share the cores with a build or the native tests.
+ifneq ($(filter check,$(MAKECMDGOALS)),)
+native-check: | check-up-to-date
+check-wine: | native-check
+dist: | check-wine
+endif
+
 # The long soak (not part of check, which runs the same test for 8 s): SOAK_SECONDS, SOAK_CLIENTS.
 SOAK_SECONDS ?= 600
 SOAK_CLIENTS ?= 4
@@ -218,10 +238,15 @@ soak: $(PROGRAMS) $(TBIN)/t_soak.exe $(TBIN)/probe_soak_ec.exe
 run: $(PROGRAMS) $(DEMO_PROGRAMS)
 	@tools/run-demo.sh
 
-bench: $(if $(wildcard mk/core.mk),native-bench) $(PROGRAMS) $(TBIN)/bench_com_calls.exe $(TBIN)/probe_ec_client.exe \
-       $(TBIN)/bench_service_start.exe $(TBIN)/bench_null_service.exe $(TBIN)/bench_service_idle.exe \
-       $(TBIN)/t_heap_per_call.exe
+BENCH_PROGRAMS := $(PROGRAMS) $(TBIN)/bench_com_calls.exe $(TBIN)/probe_ec_client.exe \
+                  $(TBIN)/bench_service_start.exe $(TBIN)/bench_null_service.exe $(TBIN)/bench_service_idle.exe \
+                  $(TBIN)/t_heap_per_call.exe
+bench: $(if $(wildcard mk/core.mk),native-bench) $(BENCH_PROGRAMS)
 	@tools/bench-com.sh
+# The native benchmarks' figures would suffer from compiles beside them.
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+native-bench: | $(BENCH_PROGRAMS)
+endif
 
 # The release archive: Windows binaries, generated headers and IDL, docs and examples under one
 # top folder, checked after it is written (tools/check-dist.sh).

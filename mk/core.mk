@@ -7,6 +7,11 @@ BUILD ?= build
 # What every native compile waits for: the top-level Makefile sets it to its installer target
 # (gcc and libuv1-dev may not be there yet); alone, this file assumes they are.
 CORE_DEPS ?=
+# Alone too, as many jobs as cores (the top-level Makefile has asked for them already).
+ifeq ($(MAKELEVEL)$(filter -j%,$(MAKEFLAGS)),0)
+JOBS ?= $(shell nproc)
+MAKEFLAGS += -j$(JOBS)
+endif
 
 CORE_SRCS := \
 	service/core/agent_calls.c \
