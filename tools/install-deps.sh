@@ -1,18 +1,41 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, idempotently: Debian packages, the Debian source
 # packages we build from (libuv for Windows, MinGW-w64's NAP IDL files), nothing else.
-# Quick when everything is already present: it only asks dpkg and looks at stamp files.
+# Quick and silent when everything is already present: it only asks dpkg and looks at stamp files.
+# Otherwise one line per step; what apt, dpkg, dpkg-source and cmake say goes to the step's log,
+# build/deps/STEP.log, whose end is shown if the step fails.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
+mkdir -p "$deps"
 packages=(mingw-w64 mingw-w64-tools libwine-dev wine64 wine cmake libuv1-dev dpkg-dev
           gcc make perl patch bzip2 xz-utils unzip zip)
 
+# step NAME WHAT: says what comes next; the commands that follow log to build/deps/NAME.log.
+step_log=
+step() {
+    step_log="$deps/$1.log"
+    : >"$step_log"
+    echo "install-deps: $2"
+}
+
+# logged COMMAND...: runs COMMAND into the step's log; if it fails, shows the log's end and stops.
+logged() {
+    local command="$*"
+    if ! "$@" >>"$step_log" 2>&1; then
+        echo "install-deps: failed: ${command#as_root }" >&2
+        echo "install-deps: the end of $step_log:" >&2
+        tail -n 25 "$step_log" | sed 's/^/  /' >&2
+        exit 1
+    fi
+}
+
+# A failure returns (not exits) so that logged can show it.
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"
     elif command -v sudo >/dev/null; then sudo "$@"
-    else echo "install-deps: need root or sudo to run: $*" >&2; exit 1; fi
+    else echo "install-deps: need root or sudo to run: $*" >&2; return 1; fi
 }
 
 missing_packages() {
@@ -32,10 +55,12 @@ enable_source_entries() {
        || grep -qs '^deb-src ' /etc/apt/sources.list; then
         return 0
     fi
-    local tmp; tmp=$(mktemp)
+    local tmp from; tmp=$(mktemp)
     if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-        sed -e 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources >"$tmp"
+        from=/etc/apt/sources.list.d/debian.sources
+        sed -e 's/^Types:.*/Types: deb-src/' "$from" >"$tmp"
     elif [ -f /etc/apt/sources.list ]; then
+        from=/etc/apt/sources.list
         # Turn every "deb [opts] URI suite comps" line into a deb822 deb-src stanza.
         awk '/^deb[ \t]/ {
                  i = 2; signed = "";
@@ -47,7 +72,8 @@ enable_source_entries() {
         echo "install-deps: no Debian sources file to derive deb-src entries from" >&2
         rm -f "$tmp"; exit 1
     fi
-    as_root install -m 644 "$tmp" "$out"
+    echo "install-deps: adding deb-src entries for apt-get source: $out, from $from"
+    logged as_root install -m 644 "$tmp" "$out"
     rm -f "$tmp"
     apt_updated=
 }
@@ -55,7 +81,7 @@ enable_source_entries() {
 apt_updated=
 apt_update_once() {
     [ -n "$apt_updated" ] && return 0
-    as_root apt-get update -qq
+    logged as_root apt-get update
     apt_updated=1
 }
 
@@ -64,30 +90,28 @@ if [ "${1:-}" = --fuzz ]; then
     packages+=(clang libclang-rt-dev)
 fi
 
-need=$(missing_packages)
-if [ -n "$need" ]; then
-    echo "install-deps: installing Debian packages:" $need
+mapfile -t need < <(missing_packages)
+if [ "${#need[@]}" -gt 0 ]; then
+    step packages "installing Debian packages: ${need[*]}"
     apt_update_once
-    # shellcheck disable=SC2086
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need
+    logged as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
-# Fetch a Debian source package into $deps/src/NAME once.
+# Fetch a Debian source package into $deps/src/NAME once (within a step: into its log).
 fetch_source() {
     local name=$1 dir="$deps/src/$1"
     [ -f "$dir/.fetched" ] && return 0
     enable_source_entries
     apt_update_once
     rm -rf "$dir"; mkdir -p "$dir"
-    (cd "$dir" && apt-get source -qq --download-only "$name" >/dev/null \
-        && dpkg-source -x --no-check ./*.dsc tree >/dev/null)
+    (cd "$dir" && logged apt-get source --download-only "$name" && logged dpkg-source -x --no-check ./*.dsc tree)
     touch "$dir/.fetched"
 }
 
 # libuv for Windows, static, from the same Debian version as the native libuv1-dev.
 if [ ! -f "$deps/libuv/lib/libuv_a.a" ] && [ ! -f "$deps/libuv/lib/libuv.a" ]; then
+    step libuv "building libuv for Windows from Debian's source package libuv1"
     fetch_source libuv1
-    echo "install-deps: building libuv with MinGW-w64"
     cat >"$deps/mingw64.cmake" <<'TC'
 set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_C_COMPILER x86_64-w64-mingw32-gcc)
@@ -98,17 +122,18 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 TC
     rm -rf "$deps/libuv-build"
-    cmake -S "$deps/src/libuv1/tree" -B "$deps/libuv-build" -DCMAKE_BUILD_TYPE=Release \
+    logged cmake -S "$deps/src/libuv1/tree" -B "$deps/libuv-build" -DCMAKE_BUILD_TYPE=Release \
         -DCMAKE_TOOLCHAIN_FILE="$deps/mingw64.cmake" -DCMAKE_INSTALL_PREFIX="$deps/libuv" \
-        -DLIBUV_BUILD_TESTS=OFF -DLIBUV_BUILD_BENCH=OFF -DBUILD_TESTING=OFF >/dev/null
-    cmake --build "$deps/libuv-build" -j"$(nproc)" >/dev/null
-    cmake --install "$deps/libuv-build" >/dev/null
+        -DLIBUV_BUILD_TESTS=OFF -DLIBUV_BUILD_BENCH=OFF -DBUILD_TESTING=OFF
+    logged cmake --build "$deps/libuv-build" -j"$(nproc)"
+    logged cmake --install "$deps/libuv-build"
 fi
 
 # MinGW-w64's NAP IDL files (Debian ships only the headers generated from them).
 if [ ! -f "$deps/src/mingw-w64/.fetched" ]; then
+    step mingw-w64 "fetching MinGW-w64's NAP IDL files from Debian's source package mingw-w64"
     fetch_source mingw-w64
 fi
 
 # What the Makefile waits for: everything above is there.
-mkdir -p "$deps" && touch "$deps/.installed"
+touch "$deps/.installed"
