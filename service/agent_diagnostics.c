@@ -179,10 +179,14 @@ static HRESULT WINAPI agent_diagnostics_SetRetryPolicy(INapAgentDiagnostics *ifa
     return hr;
 }
 
+/* Administrators only: it walks every heap of the service and copies the system's handle table,
+ * work a user must not be able to make the service do at will. */
 static HRESULT WINAPI agent_diagnostics_GetResourceUsage(INapAgentDiagnostics *iface, NapAgentResourceUsage *usage)
 {
+    HRESULT hr = caller_access_require_admin();
+
     (void)iface;
-    return resource_usage_measure(usage);
+    return FAILED(hr) ? hr : resource_usage_measure(usage);
 }
 
 static const INapAgentDiagnosticsVtbl agent_diagnostics_vtbl = {

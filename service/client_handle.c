@@ -5,6 +5,7 @@
 #include "client_handle.h"
 #include "napagent.h"
 #include "ec_connection.h"
+#include "caller_access.h"
 
 static LONG pending_work;
 static HANDLE work_done;
@@ -107,18 +108,27 @@ void client_handles_drain(DWORD limit_ms)
     }
 }
 
-HRESULT client_handle_bind(struct agent_binding *core, UINT32 id, IUnknown *callback, IUnknown *binding,
-                           LONG connection_owner)
+HRESULT client_handle_bind(struct agent_binding *core, enum nap_component_kind kind, UINT32 id, IUnknown *callback,
+                           IUnknown *binding, LONG connection_owner, struct nap_identity *owner)
 {
     struct client_handle *client;
+    struct agent_caller caller;
     nap_result result;
+    HRESULT hr;
 
     if (!callback)
         return E_POINTER;
+    if (FAILED(hr = caller_identify(&caller)))
+    {
+        caller_access_report_denied(&caller, L"Initialize", kind, id);
+        return hr;
+    }
     client = client_handle_create(id, callback, binding, connection_owner);
     if (!client)
         return E_OUTOFMEMORY;
-    result = agent_binding_initialize(core, id, client);
+    result = agent_binding_initialize(core, id, client, &caller, owner);
+    if (result == NAP_RESULT_ACCESS_DENIED)
+        caller_access_report_denied(&caller, L"Initialize", kind, id);
     if (nap_failed(result))
         client_handle_free(client);
     return result;

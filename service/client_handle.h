@@ -20,10 +20,12 @@ struct client_handle *client_handle_create(UINT32 id, IUnknown *callback, IUnkno
 void client_handle_release(struct client_handle *client, int died);
 /* For a client the core never took (Initialize refused). */
 void client_handle_free(struct client_handle *client);
-/* Initialize for a binding object: E_POINTER for a NULL callback, else the core's answer. The
- * core keeps the handle when it binds; otherwise it is freed here. */
-HRESULT client_handle_bind(struct agent_binding *core, UINT32 id, IUnknown *callback, IUnknown *binding,
-                           LONG connection_owner);
+/* Initialize for a binding object: E_POINTER for a NULL callback, E_ACCESSDENIED (reported) when
+ * the caller cannot be told or may not act for the id, else the core's answer; on S_OK *owner
+ * holds the id's owner, for the binding's later calls. The core keeps the handle when it binds;
+ * otherwise it is freed here. */
+HRESULT client_handle_bind(struct agent_binding *core, enum nap_component_kind kind, UINT32 id, IUnknown *callback,
+                           IUnknown *binding, LONG connection_owner, struct nap_identity *owner);
 /* Waits until every binding reference dropped by client_handle_release is gone, at most
  * limit_ms (the stop's bound; the log says what was left). */
 void client_handles_drain(DWORD limit_ms);

@@ -115,16 +115,37 @@ static HRESULT info_from_registration(NapComponentRegistrationInfo *to, const st
 
 /* ---- Registrations ---- */
 
+/* Registering needs an administrator (or LocalSystem); the registering account is the owner
+ * recorded with the registration, who may use the id besides the privileged ones. */
 static HRESULT register_component(enum nap_component_kind kind, const NapComponentRegistrationInfo *info)
 {
     struct nap_registration registration;
+    struct agent_caller caller;
     HRESULT hr;
 
+    if (FAILED(hr = caller_identify(&caller)) || !caller.privileged)
+        return E_ACCESSDENIED;
     if (!info)
         return E_POINTER;
     if (FAILED(hr = registration_from_info(&registration, kind, info)))
         return hr;
+    registration.owner = caller.identity;
     return agent_register(agent_host_core(), &registration);
+}
+
+/* The owner of the id, LocalSystem and administrators may unregister it (the core decides). */
+static HRESULT unregister_component(enum nap_component_kind kind, UINT32 id)
+{
+    struct agent_caller caller;
+    nap_result result;
+    HRESULT hr;
+
+    if (FAILED(hr = caller_identify(&caller)))
+        return hr;
+    result = agent_unregister(agent_host_core(), kind, id, &caller);
+    if (result == NAP_RESULT_ACCESS_DENIED)
+        caller_access_report_denied(&caller, L"Unregister", kind, id);
+    return result;
 }
 
 /* The interface can carry at most 20 (the count's range); a core configured beyond NAP's limits
@@ -267,37 +288,29 @@ static HRESULT WINAPI client_management_GetSystemIsolationInfo(INapClientManagem
 static HRESULT WINAPI client_management_RegisterSystemHealthAgent(INapClientManagement2 *iface,
                                                                   const NapComponentRegistrationInfo *agent)
 {
-    HRESULT hr = caller_access_require_admin();
-
     (void)iface;
-    return FAILED(hr) ? hr : register_component(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, agent);
+    return register_component(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, agent);
 }
 
 static HRESULT WINAPI client_management_UnregisterSystemHealthAgent(INapClientManagement2 *iface,
                                                                     SystemHealthEntityId id)
 {
-    HRESULT hr = caller_access_require_admin();
-
     (void)iface;
-    return FAILED(hr) ? hr : agent_unregister(agent_host_core(), NAP_COMPONENT_SYSTEM_HEALTH_AGENT, id);
+    return unregister_component(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, id);
 }
 
 static HRESULT WINAPI client_management_RegisterEnforcementClient(INapClientManagement2 *iface,
                                                                   const NapComponentRegistrationInfo *enforcer)
 {
-    HRESULT hr = caller_access_require_admin();
-
     (void)iface;
-    return FAILED(hr) ? hr : register_component(NAP_COMPONENT_ENFORCEMENT_CLIENT, enforcer);
+    return register_component(NAP_COMPONENT_ENFORCEMENT_CLIENT, enforcer);
 }
 
 static HRESULT WINAPI client_management_UnregisterEnforcementClient(INapClientManagement2 *iface,
                                                                     EnforcementEntityId id)
 {
-    HRESULT hr = caller_access_require_admin();
-
     (void)iface;
-    return FAILED(hr) ? hr : agent_unregister(agent_host_core(), NAP_COMPONENT_ENFORCEMENT_CLIENT, id);
+    return unregister_component(NAP_COMPONENT_ENFORCEMENT_CLIENT, id);
 }
 
 static HRESULT WINAPI client_management_GetRegisteredSystemHealthAgents(INapClientManagement2 *iface,

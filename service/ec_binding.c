@@ -15,6 +15,7 @@
 #include "correlation_id.h"
 #include "machine_info.h"
 #include "binding_answer.h"
+#include "binding_owner.h"
 #include <napenforcementclient.h>
 
 struct ec_binding
@@ -26,6 +27,7 @@ struct ec_binding
     /* Guarded by lock; set by each successful Initialize. */
     EnforcementEntityId ec_id;
     LONG owner; /* 0: never initialized */
+    struct binding_owner id_owner;   /* who may make the calls after Initialize */
 };
 
 /* Owner numbers and connection keys, unique in the process. */
@@ -77,11 +79,14 @@ static HRESULT WINAPI ec_binding_Initialize(INapEnforcementClientBinding *iface,
 {
     struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
     LONG owner = InterlockedIncrement(&next_owner);
+    struct nap_identity id_owner;
     HRESULT hr;
 
-    hr = client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface, owner);
+    hr = client_handle_bind(binding->core, NAP_COMPONENT_ENFORCEMENT_CLIENT, id, (IUnknown *)callback,
+                            (IUnknown *)iface, owner, &id_owner);
     if (hr == S_OK)
     {
+        binding_owner_set(&binding->id_owner, id, &id_owner);
         AcquireSRWLockExclusive(&binding->lock);
         binding->ec_id = id;
         binding->owner = owner;
@@ -106,9 +111,20 @@ static HRESULT check_owner(struct ec_binding *binding, INapEnforcementClientConn
     return nap_failed(result) ? binding_answer(result) : E_INVALIDARG;
 }
 
+/* The calls after Initialize: from the id's owner or a privileged caller only. */
+static HRESULT check_caller(struct ec_binding *binding, const WCHAR *what)
+{
+    return binding_owner_check(&binding->id_owner, NAP_COMPONENT_ENFORCEMENT_CLIENT, what);
+}
+
 static HRESULT WINAPI ec_binding_Uninitialize(INapEnforcementClientBinding *iface)
 {
-    return binding_answer(agent_binding_uninitialize(impl_from_INapEnforcementClientBinding(iface)->core));
+    struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    HRESULT hr;
+
+    if (FAILED(hr = check_caller(binding, L"Uninitialize")))
+        return hr;
+    return binding_answer(agent_binding_uninitialize(binding->core));
 }
 
 static HRESULT WINAPI ec_binding_CreateConnection(INapEnforcementClientBinding *iface,
@@ -124,6 +140,8 @@ static HRESULT WINAPI ec_binding_CreateConnection(INapEnforcementClientBinding *
     if (!connection)
         return E_POINTER;
     *connection = NULL;
+    if (FAILED(hr = check_caller(binding, L"CreateConnection")))
+        return hr;
     result = agent_ec_connection_created(binding->core, key);
     if (nap_failed(result))
         return binding_answer(result);
@@ -152,6 +170,8 @@ static HRESULT WINAPI ec_binding_GetSoHRequest(INapEnforcementClientBinding *ifa
     if (!connection || !retrigger_hint)
         return E_POINTER;
     *retrigger_hint = FALSE;
+    if (FAILED(hr = check_caller(binding, L"GetSoHRequest")))
+        return hr;
     if (!ec_connection_is_ours(connection))
     {
         /* Taking the request is what makes the pending change count as applied. */
@@ -190,6 +210,8 @@ static HRESULT WINAPI ec_binding_ProcessSoHResponse(INapEnforcementClientBinding
 
     if (!connection)
         return E_POINTER;
+    if (FAILED(hr = check_caller(binding, L"ProcessSoHResponse")))
+        return hr;
     result = agent_ec_connection_check(binding->core);
     if (nap_failed(result))
         return binding_answer(result);
@@ -220,6 +242,8 @@ static HRESULT WINAPI ec_binding_NotifyConnectionStateDown(INapEnforcementClient
 
     if (!connection)
         return E_POINTER;
+    if (FAILED(hr = check_caller(binding, L"NotifyConnectionStateDown")))
+        return hr;
     if (!ec_connection_is_ours(connection))
     {
         result = agent_ec_connection_check(binding->core);
@@ -240,7 +264,12 @@ static HRESULT WINAPI ec_binding_NotifyConnectionStateDown(INapEnforcementClient
 
 static HRESULT WINAPI ec_binding_NotifySoHChangeFailure(INapEnforcementClientBinding *iface)
 {
-    return binding_answer(agent_ec_notify_soh_change_failure(impl_from_INapEnforcementClientBinding(iface)->core));
+    struct ec_binding *binding = impl_from_INapEnforcementClientBinding(iface);
+    HRESULT hr;
+
+    if (FAILED(hr = check_caller(binding, L"NotifySoHChangeFailure")))
+        return hr;
+    return binding_answer(agent_ec_notify_soh_change_failure(binding->core));
 }
 
 static const INapEnforcementClientBindingVtbl ec_binding_vtbl = {
@@ -278,6 +307,7 @@ HRESULT ec_binding_create(REFIID riid, void **out)
     binding->ref = 1;
     resource_usage_object_created(SERVED_EC_BINDING);
     InitializeSRWLock(&binding->lock);
+    binding_owner_init(&binding->id_owner);
     hr = INapEnforcementClientBinding_QueryInterface(&binding->INapEnforcementClientBinding_iface, riid, out);
     INapEnforcementClientBinding_Release(&binding->INapEnforcementClientBinding_iface);
     return hr;

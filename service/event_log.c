@@ -9,6 +9,7 @@
 #include "events.h"
 #include "component_names.h"
 #include "parameters.h"
+#include "event_limit.h"
 #include <stdio.h>
 
 static HANDLE event_source;
@@ -76,6 +77,25 @@ void event_log_report(WORD type, DWORD id, WORD count, const WCHAR **strings)
     LeaveCriticalSection(&record_lock);
 }
 
+void event_log_refusal(WORD type, DWORD id, enum nap_component_kind kind, UINT32 component, WORD count,
+                       const WCHAR **strings)
+{
+    DWORD suppressed;
+    WCHAR held[16], event[16], label[160];
+    const WCHAR *inserts[3] = {held, event, label};
+
+    if (!event_limit_allow(id, component, GetTickCount(), &suppressed))
+        return;
+    if (suppressed)
+    {
+        _snwprintf(held, ARRAYSIZE(held), L"%lu", suppressed);
+        _snwprintf(event, ARRAYSIZE(event), L"%lu", id & 0xffff);
+        component_names_label(kind, component, label, ARRAYSIZE(label));
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_EVENTS_SUPPRESSED, 3, inserts);
+    }
+    event_log_report(type, id, count, strings);
+}
+
 /* The core emits on its loop thread; reporting an event does not call back into the core.
  * A component is named by its id and friendly name, "79617 (Contoso VPN)". */
 /* The SHA callback method an AGENT_EVENT_SHA_*_FAILED event is about. */
@@ -126,14 +146,19 @@ void event_log_from_core(const struct agent_event *event)
                          ec ? NAPAGENT_EVENT_EC_UNINITIALIZED : NAPAGENT_EVENT_SHA_UNINITIALIZED, 1, strings);
         break;
     case AGENT_EVENT_INITIALIZE_REFUSED:
+        /* Refusals any caller can cause: rate-limited. An ACCESS_DENIED one is the adapter's to
+         * report, with the caller's account (event 124). */
         if (event->result == NAP_RESULT_NOT_REGISTERED)
-            event_log_report(EVENTLOG_WARNING_TYPE, ec ? NAPAGENT_EVENT_EC_NOT_REGISTERED
-                                                       : NAPAGENT_EVENT_SHA_NOT_REGISTERED, 1, strings);
+            event_log_refusal(EVENTLOG_WARNING_TYPE, ec ? NAPAGENT_EVENT_EC_NOT_REGISTERED
+                                                        : NAPAGENT_EVENT_SHA_NOT_REGISTERED,
+                              event->component_kind, event->component_id, 1, strings);
         else if (event->result == NAP_RESULT_ALREADY_INITIALIZED)
-            event_log_report(EVENTLOG_WARNING_TYPE, ec ? NAPAGENT_EVENT_EC_ALREADY_INITIALIZED
-                                                       : NAPAGENT_EVENT_SHA_ALREADY_INITIALIZED, 1, strings);
+            event_log_refusal(EVENTLOG_WARNING_TYPE, ec ? NAPAGENT_EVENT_EC_ALREADY_INITIALIZED
+                                                        : NAPAGENT_EVENT_SHA_ALREADY_INITIALIZED,
+                              event->component_kind, event->component_id, 1, strings);
         else if (event->result == NAP_RESULT_ENTITY_DISABLED)
-            event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_EC_DISABLED_REFUSED, 1, strings);
+            event_log_refusal(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_EC_DISABLED_REFUSED, event->component_kind,
+                              event->component_id, 1, strings);
         break;
     case AGENT_EVENT_SOH_CHANGE_RAISED:
         event_log_report(EVENTLOG_INFORMATION_TYPE, NAPAGENT_EVENT_SOH_CHANGE_RAISED, 1, strings);
@@ -185,9 +210,9 @@ void event_log_from_core(const struct agent_event *event)
         event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_SOH_REQUEST_TRIMMED, 2, strings);
         break;
     case AGENT_EVENT_RESPONSE_REJECTED:
-        event_log_report(EVENTLOG_WARNING_TYPE, event->result == NAP_RESULT_MISMATCHED_ID
-                                                    ? NAPAGENT_EVENT_RESPONSE_MISMATCHED : NAPAGENT_EVENT_RESPONSE_INVALID,
-                         1, strings);
+        event_log_refusal(EVENTLOG_WARNING_TYPE, event->result == NAP_RESULT_MISMATCHED_ID
+                                                     ? NAPAGENT_EVENT_RESPONSE_MISMATCHED : NAPAGENT_EVENT_RESPONSE_INVALID,
+                          event->component_kind, event->component_id, 1, strings);
         break;
     case AGENT_EVENT_ISOLATION_CHANGED:
     {

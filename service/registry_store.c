@@ -50,6 +50,10 @@ static nap_result registry_save(void *context, const struct nap_registration *r)
     if (!err) err = RegSetValueExW(key, L"ComponentType", 0, REG_DWORD, (const BYTE *)&dword, 4);
     dword = r->enabled ? 1 : 0;
     if (!err) err = RegSetValueExW(key, L"Enabled", 0, REG_DWORD, (const BYTE *)&dword, 4);
+    /* The registering account's SID. A registration without it (written before owners were kept)
+     * is LocalSystem's and the administrators' only. */
+    if (!err && r->owner.sid_size)
+        err = RegSetValueExW(key, L"Owner", 0, REG_BINARY, r->owner.sid, r->owner.sid_size);
     RegCloseKey(key);
     return err ? HRESULT_FROM_WIN32(err) : NAP_RESULT_OK;
 }
@@ -90,6 +94,21 @@ static BOOL read_text(HKEY key, const WCHAR *name, struct nap_text *text)
         return FALSE;
     if (text->length)
         memcpy(text->chars, buffer, len);
+    return TRUE;
+}
+
+/* The optional Owner value: absent is no owner; present, it must be a valid SID. */
+static BOOL read_owner(HKEY key, struct nap_identity *owner)
+{
+    DWORD size = sizeof(owner->sid), type;
+    LSTATUS err = RegQueryValueExW(key, L"Owner", NULL, &type, owner->sid, &size);
+
+    owner->sid_size = 0;
+    if (err == ERROR_FILE_NOT_FOUND)
+        return TRUE;
+    if (err || type != REG_BINARY || !IsValidSid((PSID)owner->sid) || GetLengthSid((PSID)owner->sid) != size)
+        return FALSE;
+    owner->sid_size = (uint8_t)size;
     return TRUE;
 }
 
@@ -145,6 +164,8 @@ static void load_kind(enum nap_component_kind kind,
             && read_value(key, L"RegistrationDate", &r.registration_date, 8, TRUE, NULL)
             && read_value(key, L"ComponentType", &r.component_type, 4, TRUE, NULL)
             && read_value(key, L"Enabled", &dword, 4, TRUE, NULL);
+        if (good)
+            good = read_owner(key, &r.owner);
         RegCloseKey(key);
         r.enabled = kind == NAP_COMPONENT_SYSTEM_HEALTH_AGENT || (good && dword);
         if (good)

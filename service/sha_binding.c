@@ -6,6 +6,7 @@
 #include "client_handle.h"
 #include "isolation_info.h"
 #include "binding_answer.h"
+#include "binding_owner.h"
 #include <napsystemhealthagent.h>
 
 struct sha_binding
@@ -13,6 +14,7 @@ struct sha_binding
     INapSystemHealthAgentBinding2 INapSystemHealthAgentBinding2_iface;
     LONG ref;
     struct agent_binding *core;
+    struct binding_owner id_owner;   /* who may make the calls after Initialize */
 };
 
 static inline struct sha_binding *impl_from_INapSystemHealthAgentBinding2(INapSystemHealthAgentBinding2 *iface)
@@ -59,12 +61,29 @@ static HRESULT WINAPI sha_binding_Initialize(INapSystemHealthAgentBinding2 *ifac
                                              INapSystemHealthAgentCallback *callback)
 {
     struct sha_binding *binding = impl_from_INapSystemHealthAgentBinding2(iface);
+    struct nap_identity owner;
+    HRESULT hr;
 
-    return binding_answer(client_handle_bind(binding->core, id, (IUnknown *)callback, (IUnknown *)iface, 0));
+    hr = client_handle_bind(binding->core, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, id, (IUnknown *)callback,
+                            (IUnknown *)iface, 0, &owner);
+    if (hr == S_OK)
+        binding_owner_set(&binding->id_owner, id, &owner);
+    return binding_answer(hr);
+}
+
+/* The calls after Initialize: from the id's owner or a privileged caller only. */
+static HRESULT check_caller(INapSystemHealthAgentBinding2 *iface, const WCHAR *what)
+{
+    return binding_owner_check(&impl_from_INapSystemHealthAgentBinding2(iface)->id_owner,
+                               NAP_COMPONENT_SYSTEM_HEALTH_AGENT, what);
 }
 
 static HRESULT WINAPI sha_binding_Uninitialize(INapSystemHealthAgentBinding2 *iface)
 {
+    HRESULT hr = check_caller(iface, L"Uninitialize");
+
+    if (FAILED(hr))
+        return hr;
     return binding_answer(agent_binding_uninitialize(impl_from_INapSystemHealthAgentBinding2(iface)->core));
 }
 
@@ -72,6 +91,10 @@ static HRESULT WINAPI sha_binding_Uninitialize(INapSystemHealthAgentBinding2 *if
  * if the SoH changed. */
 static HRESULT WINAPI sha_binding_NotifySoHChange(INapSystemHealthAgentBinding2 *iface)
 {
+    HRESULT hr = check_caller(iface, L"NotifySoHChange");
+
+    if (FAILED(hr))
+        return hr;
     return binding_answer(agent_sha_notify_soh_change(impl_from_INapSystemHealthAgentBinding2(iface)->core));
 }
 
@@ -79,16 +102,23 @@ static HRESULT WINAPI sha_binding_GetSystemIsolationInfo(INapSystemHealthAgentBi
                                                          IsolationInfo **info, BOOL *unknown_connections)
 {
     nap_result result;
+    HRESULT hr;
 
     if (!info || !unknown_connections)
         return E_POINTER;
     *info = NULL;
+    if (FAILED(hr = check_caller(iface, L"GetSystemIsolationInfo")))
+        return hr;
     result = agent_binding_check(impl_from_INapSystemHealthAgentBinding2(iface)->core);
     return binding_answer(nap_failed(result) ? result : isolation_info_get(info, unknown_connections));
 }
 
 static HRESULT WINAPI sha_binding_FlushCache(INapSystemHealthAgentBinding2 *iface)
 {
+    HRESULT hr = check_caller(iface, L"FlushCache");
+
+    if (FAILED(hr))
+        return hr;
     return binding_answer(agent_sha_flush_cache(impl_from_INapSystemHealthAgentBinding2(iface)->core));
 }
 
@@ -96,10 +126,13 @@ static HRESULT WINAPI sha_binding_GetSystemIsolationInfoEx(INapSystemHealthAgent
                                                            IsolationInfoEx **info, BOOL *unknown_connections)
 {
     nap_result result;
+    HRESULT hr;
 
     if (!info || !unknown_connections)
         return E_POINTER;
     *info = NULL;
+    if (FAILED(hr = check_caller(iface, L"GetSystemIsolationInfoEx")))
+        return hr;
     result = agent_binding_check(impl_from_INapSystemHealthAgentBinding2(iface)->core);
     return binding_answer(nap_failed(result) ? result : isolation_info_ex_get(info, unknown_connections));
 }
@@ -136,6 +169,7 @@ HRESULT sha_binding_create(REFIID riid, void **out)
     }
     binding->INapSystemHealthAgentBinding2_iface.lpVtbl = &sha_binding_vtbl;
     binding->ref = 1;
+    binding_owner_init(&binding->id_owner);
     resource_usage_object_created(SERVED_SHA_BINDING);
     hr = INapSystemHealthAgentBinding2_QueryInterface(&binding->INapSystemHealthAgentBinding2_iface, riid, out);
     INapSystemHealthAgentBinding2_Release(&binding->INapSystemHealthAgentBinding2_iface);

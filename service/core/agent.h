@@ -202,6 +202,17 @@ struct agent_client_calls {
 /* How long an Initialize of a held id waits for the holder to answer client_alive before it is
  * refused with ALREADY_INITIALIZED (the holder may be frozen inside a callback). */
 #define AGENT_HOLDER_PROBE_TIMEOUT_MS 2000u
+/* A holder is asked at most once at a time, and at most this many times a second: past that an
+ * Initialize (or Unregister) of its id is refused at once, as if it had answered. So repeated
+ * calls on a held id cannot keep COM threads waiting or the holder busy answering, while the
+ * first calls after its process died still find it dead. */
+#define AGENT_HOLDER_PROBES_PER_SECOND 5u
+
+/* Who makes a call, as the host established it (the COM caller's token on Windows). */
+struct agent_caller {
+    struct nap_identity identity;
+    int privileged;                 /* LocalSystem or an administrator: may act for any component */
+};
 
 struct agent_dependencies {
     const struct agent_storage *storage;
@@ -247,9 +258,13 @@ nap_result agent_binding_create(struct agent *agent, enum nap_component_kind kin
  * Safe after agent_stop, not after agent_destroy. */
 void agent_binding_destroy(struct agent_binding *binding);
 
-/* Initialize: NOT_REGISTERED, ENTITY_DISABLED (EC registered but not enabled), ALREADY_INITIALIZED
- * (this binding is initialized, or another binding holds the id). */
-nap_result agent_binding_initialize(struct agent_binding *binding, uint32_t id, void *client);
+/* Initialize: NOT_REGISTERED, ACCESS_DENIED (the caller is neither privileged nor the account that
+ * registered the id: answered before anything else is looked at, the holder is not asked),
+ * ENTITY_DISABLED (EC registered but not enabled), ALREADY_INITIALIZED (this binding is
+ * initialized, or another binding holds the id). On OK, *owner (may be NULL) receives the
+ * registration's owner, for the host to check the callers of the binding's later calls. */
+nap_result agent_binding_initialize(struct agent_binding *binding, uint32_t id, void *client,
+                                    const struct agent_caller *caller, struct nap_identity *owner);
 /* Uninitialize: NOT_INITIALIZED, or OK once the client's in-flight outgoing call returned and
  * client_release ran. Exceptions, where waiting would deadlock: called by the client from inside
  * one of its own callbacks, or on a caller-run loop's thread; client_release then follows as soon
@@ -352,10 +367,12 @@ nap_result agent_raise_soh_change(struct agent *agent);
 
 /* ---- Registrations (INapClientManagement, netsh) ---- */
 
-/* CONFLICTING_ID, OUT_OF_MEMORY at the limit, INVALID_ARG for strings over NAP_MAX_STRING_LENGTH. */
+/* CONFLICTING_ID, OUT_OF_MEMORY at the limit, INVALID_ARG for strings over NAP_MAX_STRING_LENGTH.
+ * registration->owner is kept as given: the host sets it to the registering caller. */
 nap_result agent_register(struct agent *agent, const struct nap_registration *registration);
-/* ID_NOT_FOUND, STILL_BOUND. */
-nap_result agent_unregister(struct agent *agent, enum nap_component_kind kind, uint32_t id);
+/* ID_NOT_FOUND, ACCESS_DENIED (as for Initialize), STILL_BOUND. */
+nap_result agent_unregister(struct agent *agent, enum nap_component_kind kind, uint32_t id,
+                            const struct agent_caller *caller);
 /* ECs only: ID_NOT_FOUND. Disabling does not unbind a bound EC; it refuses the next Initialize. */
 nap_result agent_set_enabled(struct agent *agent, uint32_t ec_id, int enabled);
 /* Deep copies, ordered by id; free with nap_registrations_free. */

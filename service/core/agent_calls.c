@@ -135,11 +135,12 @@ static nap_result binding_call(struct agent_binding *binding, enum agent_request
 
 /* On the heap: when the id is held, the caller may stop waiting for the holder probe and leave
  * the request to the loop (holder_probe.c). */
-nap_result agent_binding_initialize(struct agent_binding *binding, uint32_t id, void *client)
+nap_result agent_binding_initialize(struct agent_binding *binding, uint32_t id, void *client,
+                                    const struct agent_caller *caller, struct nap_identity *owner)
 {
     struct agent_request *r;
 
-    if (!binding || !client)
+    if (!binding || !client || !caller)
         return NAP_RESULT_NULL_POINTER;
     if (!(r = malloc(sizeof(*r))))
         return NAP_RESULT_OUT_OF_MEMORY;
@@ -147,6 +148,8 @@ nap_result agent_binding_initialize(struct agent_binding *binding, uint32_t id, 
     r->binding = binding;
     r->id = id;
     r->client = client;
+    r->caller = *caller;
+    r->owner_out = owner;
     r->timed = 1;
     r->timeout_result = NAP_RESULT_ALREADY_INITIALIZED;
     return call(binding->agent, r, 0);   /* frees r, or leaves it to the loop */
@@ -328,17 +331,19 @@ nap_result agent_register(struct agent *agent, const struct nap_registration *re
 }
 
 /* On the heap, like Initialize: a bound id's holder is asked whether it is alive first. */
-nap_result agent_unregister(struct agent *agent, enum nap_component_kind kind, uint32_t id)
+nap_result agent_unregister(struct agent *agent, enum nap_component_kind kind, uint32_t id,
+                            const struct agent_caller *caller)
 {
     struct agent_request *r;
 
-    if (!agent)
+    if (!agent || !caller)
         return NAP_RESULT_NULL_POINTER;
     if (!(r = malloc(sizeof(*r))))
         return NAP_RESULT_OUT_OF_MEMORY;
     request_init(r, AGENT_REQUEST_UNREGISTER);
     r->component_kind = kind;
     r->id = id;
+    r->caller = *caller;
     r->timed = 1;
     r->timeout_result = NAP_RESULT_STILL_BOUND;
     return call(agent, r, 0);   /* frees r, or leaves it to the loop */

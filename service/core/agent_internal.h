@@ -115,6 +115,9 @@ struct bound_client {
     int gather_again;                /* SHA: NotifySoHChange came meanwhile: ask once more */
     struct sha_backlog backlog;      /* SHA */
     int unbound;
+    int probed;                      /* a holder probe is queued or running */
+    uint64_t probes_since;           /* uv_now() when the current second of probes began */
+    uint32_t probes;                 /* probes started in it */
     int live_parts;                  /* timers not closed + release not completed */
     struct release_job release;
 };
@@ -178,6 +181,9 @@ struct agent_request {
     const struct client_worker *caller_worker;  /* the worker the caller runs on, if any */
     int inline_call;                            /* running on the loop thread itself */
     int internal;                               /* allowed while stopping (see agent_calls.c) */
+    struct agent_caller caller;                 /* INITIALIZE, UNREGISTER: who asks (a copy: a
+                                                   caller may give up waiting, see below) */
+    struct nap_identity *owner_out;             /* INITIALIZE: the registration's owner */
     int heap;                                   /* fire and forget: the handler frees it */
     /* On the heap, and the caller may give up waiting once the loop deferred the answer
      * (holder_probe.c); these three and `answered` are under agent.answer_lock. */

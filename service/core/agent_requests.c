@@ -171,15 +171,43 @@ static nap_result sha_flush(struct agent_request *r)
     return NAP_RESULT_OK;
 }
 
+/* Whether the caller may act for the registered component kind/id: LocalSystem and administrators
+ * for any, others only for what they registered. An unknown id is left to the call's own answer
+ * (NOT_REGISTERED, ID_NOT_FOUND). Checked first, so a caller who may not act for an id learns
+ * nothing more and cannot make the agent ask its holder whether it is alive. */
+static int caller_refused(struct agent *a, const struct agent_request *r, enum nap_component_kind kind)
+{
+    struct component_table *table = kind == NAP_COMPONENT_ENFORCEMENT_CLIENT ? &a->ecs : &a->shas;
+    struct component *c = kind == NAP_COMPONENT_ENFORCEMENT_CLIENT || kind == NAP_COMPONENT_SYSTEM_HEALTH_AGENT
+                              ? component_table_find(table, r->id) : NULL;
+
+    return c && !r->caller.privileged && !nap_identity_equal(&c->registration.owner, &r->caller.identity);
+}
+
+static nap_result initialize(struct agent *a, struct agent_request *r)
+{
+    nap_result result = agent_bind(a, r->binding, r->id, r->client);
+
+    if (!nap_failed(result) && r->owner_out)
+        *r->owner_out = r->binding->bound->component->registration.owner;
+    return result;
+}
+
 static void dispatch(struct agent *a, struct agent_request *r)
 {
     switch (r->kind) {
     case AGENT_REQUEST_INITIALIZE:
-        if (r->binding->bound || !holder_probe_start(a, r, r->binding->kind, r->id))
-            r->result = agent_bind(a, r->binding, r->id, r->client);
+        if (caller_refused(a, r, r->binding->kind)) {
+            r->result = NAP_RESULT_ACCESS_DENIED;
+            agent_emit(a, AGENT_EVENT_INITIALIZE_REFUSED, r->binding->kind, r->id, 0, 0, r->result);
+        } else if (r->binding->bound || !holder_probe_start(a, r, r->binding->kind, r->id)) {
+            r->result = initialize(a, r);
+        }
         break;
     case AGENT_REQUEST_UNREGISTER:
-        if (!holder_probe_start(a, r, r->component_kind, r->id))
+        if (caller_refused(a, r, r->component_kind))
+            r->result = NAP_RESULT_ACCESS_DENIED;
+        else if (!holder_probe_start(a, r, r->component_kind, r->id))
             component_admin_handle(a, r);
         break;
     case AGENT_REQUEST_UNINITIALIZE:

@@ -73,6 +73,7 @@ static void probe_returned(struct handoff_request *request, void *context)
     struct agent_request *r = p->waiter;   /* its binding may be gone if the caller gave up */
 
     --a->outstanding_jobs;
+    holder->probed = 0;
     if (!holder->unbound && nap_result_means_client_gone(p->result))
         agent_unbind(holder, AGENT_EVENT_CLIENT_DIED, p->result, NULL);
     free(p);
@@ -92,6 +93,21 @@ static void probe_returned(struct handoff_request *request, void *context)
     agent_check_stopped(a);
 }
 
+/* Counts the probe against the holder's second (see AGENT_HOLDER_PROBES_PER_SECOND). */
+static int probe_allowed(struct agent *a, struct bound_client *holder)
+{
+    uint64_t now = uv_now(a->loop);
+
+    if (now - holder->probes_since >= 1000) {
+        holder->probes_since = now;
+        holder->probes = 0;
+    }
+    if (holder->probes >= AGENT_HOLDER_PROBES_PER_SECOND)
+        return 0;
+    ++holder->probes;
+    return 1;
+}
+
 int holder_probe_start(struct agent *a, struct agent_request *r, enum nap_component_kind kind,
                        uint32_t id)
 {
@@ -107,6 +123,8 @@ int holder_probe_start(struct agent *a, struct agent_request *r, enum nap_compon
     if (!holder || r->holder_probed || !a->calls.client_alive || !r->timed || r->inline_call
         || r->caller_worker == &holder->worker)
         return 0;
+    if (holder->probed || !probe_allowed(a, holder))
+        return 0;
     if (!(p = calloc(1, sizeof(*p))))
         return 0;
     p->job.run = probe_run;
@@ -120,6 +138,7 @@ int holder_probe_start(struct agent *a, struct agent_request *r, enum nap_compon
         return 0;
     }
     ++a->outstanding_jobs;
+    holder->probed = 1;
     uv_mutex_lock(&a->answer_lock);
     r->deferred = 1;
     uv_cond_broadcast(&a->answer_cond);

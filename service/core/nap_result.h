@@ -27,6 +27,7 @@ typedef int32_t nap_result;
 /* HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED): what Initialize answers for a bound id. */
 #define NAP_RESULT_ALREADY_INITIALIZED    ((nap_result)0x800704DFu)
 #define NAP_RESULT_INVALID_ARG            ((nap_result)0x80070057u)
+#define NAP_RESULT_ACCESS_DENIED          ((nap_result)0x80070005u)
 #define NAP_RESULT_OUT_OF_MEMORY          ((nap_result)0x8007000Eu)
 #define NAP_RESULT_NULL_POINTER           ((nap_result)0x80004003u)
 #define NAP_RESULT_GENERIC_FAILURE        ((nap_result)0x80004005u)

@@ -10,6 +10,11 @@ static int text_valid(const struct nap_text *t)
     return t->length <= NAP_MAX_STRING_LENGTH && (t->length == 0 || t->chars);
 }
 
+int nap_identity_equal(const struct nap_identity *a, const struct nap_identity *b)
+{
+    return a->sid_size && a->sid_size == b->sid_size && !memcmp(a->sid, b->sid, a->sid_size);
+}
+
 nap_result nap_registration_validate(const struct nap_registration *r)
 {
     if (!r)
@@ -17,7 +22,8 @@ nap_result nap_registration_validate(const struct nap_registration *r)
     if (r->kind != NAP_COMPONENT_ENFORCEMENT_CLIENT && r->kind != NAP_COMPONENT_SYSTEM_HEALTH_AGENT)
         return NAP_RESULT_INVALID_ARG;
     if (!text_valid(&r->friendly_name) || !text_valid(&r->description)
-        || !text_valid(&r->version) || !text_valid(&r->vendor_name))
+        || !text_valid(&r->version) || !text_valid(&r->vendor_name)
+        || r->owner.sid_size > NAP_MAX_SID_BYTES)
         return NAP_RESULT_INVALID_ARG;
     return NAP_RESULT_OK;
 }

@@ -15,6 +15,18 @@ enum nap_component_kind {
     NAP_COMPONENT_SYSTEM_HEALTH_AGENT = 2,
 };
 
+/* A security identifier's bytes, opaque to the core (SECURITY_MAX_SID_SIZE is 68); the host
+ * compares them, nothing else does. */
+#define NAP_MAX_SID_BYTES 68u
+
+struct nap_identity {
+    uint8_t sid[NAP_MAX_SID_BYTES];
+    uint8_t sid_size;             /* 0: nobody */
+};
+
+/* Whether two identities are the same account (both known). */
+int nap_identity_equal(const struct nap_identity *a, const struct nap_identity *b);
+
 /* CountedString without the COM allocator: length in UTF-16 code units. */
 struct nap_text {
     uint16_t length;
@@ -33,6 +45,10 @@ struct nap_registration {
     uint64_t registration_date;   /* FILETIME: 100 ns since 1601 */
     uint32_t component_type;      /* ComponentTypeEnforcementClientSoH/Rp for ECs */
     int enabled;                  /* ECs: administratively enabled; SHAs: always 1 */
+    /* Who registered it: besides LocalSystem and administrators, the one account that may bind
+     * its id and unregister it. Empty for registrations written before owners were kept: those
+     * are LocalSystem's and the administrators' only. */
+    struct nap_identity owner;
 };
 
 /* INVALID_ARG for an unknown kind or a string longer than NAP_MAX_STRING_LENGTH. */

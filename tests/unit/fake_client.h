@@ -12,6 +12,10 @@
 
 #include "agent.h"
 
+/* The identity the tests' clients call with: an administrator's, who may act for any component
+ * (test_registrations.c tries the others). */
+static const struct agent_caller fake_admin = {{{0}, 0}, 1};
+
 enum fake_behaviour {
     FAKE_ANSWER_OK,
     FAKE_ANSWER_FAILURE,        /* a non-transport failure: the agent must retry */

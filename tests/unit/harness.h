@@ -185,7 +185,7 @@ static inline struct agent_binding *harness_bind_ec(struct harness *h, uint32_t 
 
     if (agent_register(h->agent, &r) != NAP_RESULT_OK
         || agent_binding_create(h->agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, &b) != NAP_RESULT_OK
-        || agent_binding_initialize(b, id, f) != NAP_RESULT_OK)
+        || agent_binding_initialize(b, id, f, &fake_admin, NULL) != NAP_RESULT_OK)
         tap_bail("harness: cannot bind an EC");
     f->binding = b;
     f->loop_thread = uv_thread_self();

@@ -29,7 +29,7 @@ static void test_initialize_unregistered_is_not_registered(void)
     harness_setup(&h);
     fake_client_init(&f, FAKE_ANSWER_OK);
     b = new_binding(&h, NAP_COMPONENT_ENFORCEMENT_CLIENT);
-    res = agent_binding_initialize(b, 79617, &f);
+    res = agent_binding_initialize(b, 79617, &f, &fake_admin, NULL);
     ok(res == NAP_RESULT_NOT_REGISTERED, "expected NOT_REGISTERED, got %#x", (unsigned)res);
     ok(events_of(&h.events, AGENT_EVENT_INITIALIZE_REFUSED, 79617) == 1,
        "expected INITIALIZE_REFUSED, got %u", events_of(&h.events, AGENT_EVENT_INITIALIZE_REFUSED, 79617));
@@ -51,10 +51,10 @@ static void test_initialize_disabled_ec_is_entity_disabled(void)
     fake_client_init(&f, FAKE_ANSWER_OK);
     register_id(&h, NAP_COMPONENT_ENFORCEMENT_CLIENT, 5, 0);
     b = new_binding(&h, NAP_COMPONENT_ENFORCEMENT_CLIENT);
-    res = agent_binding_initialize(b, 5, &f);
+    res = agent_binding_initialize(b, 5, &f, &fake_admin, NULL);
     ok(res == NAP_RESULT_ENTITY_DISABLED, "expected ENTITY_DISABLED, got %#x", (unsigned)res);
     agent_set_enabled(h.agent, 5, 1);
-    res = agent_binding_initialize(b, 5, &f);
+    res = agent_binding_initialize(b, 5, &f, &fake_admin, NULL);
     ok(res == NAP_RESULT_OK, "expected OK once enabled, got %#x", (unsigned)res);
     agent_binding_destroy(b);
     harness_teardown(&h);
@@ -71,7 +71,7 @@ static void test_second_initialize_on_a_binding_is_already_initialized(void)
     harness_setup(&h);
     fake_client_init(&f, FAKE_ANSWER_OK);
     b = harness_bind_ec(&h, 1, &f);
-    res = agent_binding_initialize(b, 1, &f);
+    res = agent_binding_initialize(b, 1, &f, &fake_admin, NULL);
     ok(res == NAP_RESULT_ALREADY_INITIALIZED, "expected ALREADY_INITIALIZED, got %#x", (unsigned)res);
     agent_binding_destroy(b);
     harness_teardown(&h);
@@ -91,10 +91,10 @@ static void test_id_bound_elsewhere_is_already_initialized(void)
     fake_client_init(&g, FAKE_ANSWER_OK);
     b = harness_bind_ec(&h, 1, &f);
     other = new_binding(&h, NAP_COMPONENT_ENFORCEMENT_CLIENT);
-    res = agent_binding_initialize(other, 1, &g);
+    res = agent_binding_initialize(other, 1, &g, &fake_admin, NULL);
     ok(res == NAP_RESULT_ALREADY_INITIALIZED, "expected ALREADY_INITIALIZED, got %#x", (unsigned)res);
     agent_binding_uninitialize(b);
-    res = agent_binding_initialize(other, 1, &g);
+    res = agent_binding_initialize(other, 1, &g, &fake_admin, NULL);
     ok(res == NAP_RESULT_OK, "expected the id bindable after Uninitialize, got %#x", (unsigned)res);
     agent_binding_destroy(b);
     agent_binding_destroy(other);
@@ -187,7 +187,7 @@ static void test_sha_binds_and_its_change_reaches_every_ec(void)
     fake_client_init(&e2, FAKE_ANSWER_OK);
     register_id(&h, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, 0x137, 1);
     sha = new_binding(&h, NAP_COMPONENT_SYSTEM_HEALTH_AGENT);
-    res = agent_binding_initialize(sha, 0x137, &sha_client);
+    res = agent_binding_initialize(sha, 0x137, &sha_client, &fake_admin, NULL);
     ok(res == NAP_RESULT_OK, "expected the SHA bound, got %#x", (unsigned)res);
     b1 = harness_bind_ec(&h, 1, &e1);
     b2 = harness_bind_ec(&h, 2, &e2);

@@ -43,7 +43,7 @@ static uint64_t next_connection = 1;
 static void ec_bind(struct harness *h, struct soak_ec *e, uint32_t id)
 {
     if (agent_binding_create(h->agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, &e->binding) != NAP_RESULT_OK
-        || agent_binding_initialize(e->binding, id, &e->client) != NAP_RESULT_OK)
+        || agent_binding_initialize(e->binding, id, &e->client, &fake_admin, NULL) != NAP_RESULT_OK)
         tap_bail("cannot bind a soak EC");
     e->client.binding = e->binding;
     e->connection = next_connection++;
@@ -114,7 +114,7 @@ static void test_a_long_soak_leaves_the_heap_where_it_was(void)
     r = harness_registration(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, SHA_ID, 1);
     if (agent_register(h.agent, &r) != NAP_RESULT_OK
         || agent_binding_create(h.agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &sha) != NAP_RESULT_OK
-        || agent_binding_initialize(sha, SHA_ID, &sha_client) != NAP_RESULT_OK)
+        || agent_binding_initialize(sha, SHA_ID, &sha_client, &fake_admin, NULL) != NAP_RESULT_OK)
         tap_bail("cannot bind the SHA");
     for (int i = 0; i < EC_COUNT; ++i) {
         memset(&ecs[i], 0, sizeof(ecs[i]));
@@ -179,7 +179,7 @@ static void test_a_frozen_sha_holds_a_bounded_backlog(void)
     r = harness_registration(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, FROZEN_SHA_ID, 1);
     if (agent_register(h.agent, &r) != NAP_RESULT_OK
         || agent_binding_create(h.agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &sha) != NAP_RESULT_OK
-        || agent_binding_initialize(sha, FROZEN_SHA_ID, &sha_client) != NAP_RESULT_OK)
+        || agent_binding_initialize(sha, FROZEN_SHA_ID, &sha_client, &fake_admin, NULL) != NAP_RESULT_OK)
         tap_bail("cannot bind the SHA");
     e = harness_bind_ec(&h, 200, &ec);
     if (agent_ec_connection_created(e, 1) != NAP_RESULT_OK)

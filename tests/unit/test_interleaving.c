@@ -131,7 +131,7 @@ static void do_bind(unsigned id)
     generations[generation_count++] = f;
     m->sent = m->failed = m->raised = m->died = m->cancelled = 0;
     m->pending = 0;
-    if (agent_binding_initialize(m->binding, id, f) == NAP_RESULT_OK)
+    if (agent_binding_initialize(m->binding, id, f, &fake_admin, NULL) == NAP_RESULT_OK)
         m->fake = f;
     else
         violated(1, "Initialize refused", 0, id, 0);

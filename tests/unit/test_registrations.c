@@ -115,7 +115,7 @@ static void test_unregister_unknown_is_id_not_found(void)
     nap_result res;
 
     harness_setup(&h);
-    res = agent_unregister(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 12345);
+    res = agent_unregister(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 12345, &fake_admin);
     ok(res == NAP_RESULT_ID_NOT_FOUND, "expected ID_NOT_FOUND, got %#x", (unsigned)res);
     harness_teardown(&h);
 }
@@ -130,11 +130,11 @@ static void test_unregister_bound_is_still_bound(void)
     harness_setup(&h);
     fake_client_init(&f, FAKE_ANSWER_OK);
     b = harness_bind_ec(&h, 3, &f);
-    res = agent_unregister(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 3);
+    res = agent_unregister(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 3, &fake_admin);
     ok(res == NAP_RESULT_STILL_BOUND, "expected STILL_BOUND, got %#x", (unsigned)res);
     agent_binding_uninitialize(b);
     harness_settle(&h);
-    res = agent_unregister(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 3);
+    res = agent_unregister(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 3, &fake_admin);
     ok(res == NAP_RESULT_OK, "expected OK once unbound, got %#x", (unsigned)res);
     ok(memory_store_count(&h.store) == 0, "expected the storage emptied, got %zu",
        memory_store_count(&h.store));
@@ -221,8 +221,95 @@ static void test_list_is_ordered_by_id(void)
     harness_teardown(&h);
 }
 
+/* Ownership: the account that registered an id, LocalSystem and administrators may bind it and
+ * unregister it; nobody else, whether the id is bound or not, and a refusal comes first (the
+ * holder is not even asked whether it is alive). Registrations without an owner (written before
+ * owners were kept) are the privileged callers' only. */
+static void test_only_the_owner_and_administrators_act_for_an_id(void)
+{
+    static const struct agent_caller alice = {{{1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1}, 13}, 0};
+    static const struct agent_caller mallory = {{{1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 2}, 13}, 0};
+    struct harness h;
+    struct nap_registration owned = harness_registration(NAP_COMPONENT_ENFORCEMENT_CLIENT, 41, 1);
+    struct nap_registration ownerless = harness_registration(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, 42, 1);
+    struct fake_client holder, squatter;
+    struct agent_binding *held, *other;
+    struct nap_identity owner;
+    nap_result res;
+
+    harness_setup(&h);
+    fake_client_init(&holder, FAKE_ANSWER_OK);
+    fake_client_init(&squatter, FAKE_ANSWER_OK);
+    owned.owner = alice.identity;
+    agent_register(h.agent, &owned);
+    agent_register(h.agent, &ownerless);
+    agent_binding_create(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, &held);
+    agent_binding_create(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, &other);
+
+    res = agent_binding_initialize(other, 41, &squatter, &mallory, NULL);
+    ok(res == NAP_RESULT_ACCESS_DENIED, "another account cannot bind an id it did not register: %#x", (unsigned)res);
+    memset(&owner, 0, sizeof(owner));
+    res = agent_binding_initialize(held, 41, &holder, &alice, &owner);
+    ok(res == NAP_RESULT_OK && nap_identity_equal(&owner, &alice.identity),
+       "its owner can, and learns the owner: %#x", (unsigned)res);
+    res = agent_binding_initialize(other, 41, &squatter, &mallory, NULL);
+    ok(res == NAP_RESULT_ACCESS_DENIED && fake_client_count(&holder, &holder.alive_probes) == 0,
+       "nor while it is bound, and the holder is not asked: %#x, %u probes", (unsigned)res,
+       fake_client_count(&holder, &holder.alive_probes));
+    ok(events_of(&h.events, AGENT_EVENT_INITIALIZE_REFUSED, 41) == 2
+           && last_event(&h.events, AGENT_EVENT_INITIALIZE_REFUSED, 41).result == NAP_RESULT_ACCESS_DENIED,
+       "each refusal is reported with ACCESS_DENIED: %u", events_of(&h.events, AGENT_EVENT_INITIALIZE_REFUSED, 41));
+    res = agent_unregister(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 41, &mallory);
+    ok(res == NAP_RESULT_ACCESS_DENIED, "another account cannot unregister it: %#x", (unsigned)res);
+    res = agent_unregister(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 43, &mallory);
+    ok(res == NAP_RESULT_ID_NOT_FOUND, "an id nobody registered is not found, for anyone: %#x", (unsigned)res);
+    agent_binding_uninitialize(held);
+    res = agent_binding_initialize(other, 41, &squatter, &fake_admin, NULL);
+    ok(res == NAP_RESULT_OK, "an administrator can bind any id: %#x", (unsigned)res);
+    agent_binding_uninitialize(other);
+
+    agent_binding_destroy(other);
+    agent_binding_create(h.agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &other);
+    res = agent_binding_initialize(other, 42, &squatter, &alice, NULL);
+    ok(res == NAP_RESULT_ACCESS_DENIED, "an id registered without an owner is not an ordinary account's: %#x",
+       (unsigned)res);
+    res = agent_binding_initialize(other, 42, &squatter, &fake_admin, &owner);
+    ok(res == NAP_RESULT_OK && owner.sid_size == 0, "but an administrator's: %#x", (unsigned)res);
+    agent_binding_uninitialize(other);
+
+    res = agent_unregister(h.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 41, &alice);
+    ok(res == NAP_RESULT_OK, "the owner can unregister its id: %#x", (unsigned)res);
+    agent_binding_destroy(held);
+    agent_binding_destroy(other);
+    harness_teardown(&h);
+    fake_client_free(&holder);
+    fake_client_free(&squatter);
+}
+
+/* The owner is kept with the registration: saved, and loaded again by the next agent. */
+static void test_owner_is_stored(void)
+{
+    struct harness h;
+    struct nap_registration r = harness_registration(NAP_COMPONENT_ENFORCEMENT_CLIENT, 44, 1), stored;
+    static const struct nap_identity bob = {{1, 1, 0, 0, 0, 0, 0, 5, 18}, 9};
+
+    harness_setup(&h);
+    r.owner = bob;
+    agent_register(h.agent, &r);
+    ok(memory_store_get(&h.store, NAP_COMPONENT_ENFORCEMENT_CLIENT, 44, &stored)
+           && nap_identity_equal(&stored.owner, &bob),
+       "the registration is saved with its owner");
+    nap_registration_clear(&stored);
+    r.owner.sid_size = NAP_MAX_SID_BYTES + 1;
+    r.id = 45;
+    ok(agent_register(h.agent, &r) == NAP_RESULT_INVALID_ARG, "an owner longer than a SID is refused");
+    harness_teardown(&h);
+}
+
 int main(void)
 {
+    test_only_the_owner_and_administrators_act_for_an_id();
+    test_owner_is_stored();
     test_register_persists_and_lists();
     test_register_twice_is_conflicting_id();
     test_same_id_for_ec_and_sha_does_not_conflict();

@@ -21,7 +21,7 @@ static struct agent_binding *bind_sha(struct harness *h, uint32_t id, struct fak
     f->sha_id = id;
     if (agent_register(h->agent, &r) != NAP_RESULT_OK
         || agent_binding_create(h->agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &b) != NAP_RESULT_OK
-        || agent_binding_initialize(b, id, f) != NAP_RESULT_OK)
+        || agent_binding_initialize(b, id, f, &fake_admin, NULL) != NAP_RESULT_OK)
         tap_bail("cannot bind an SHA");
     f->binding = b;
     f->loop_thread = uv_thread_self();
@@ -179,7 +179,7 @@ static void test_dead_sha_is_dropped_with_its_cache(void)
     res = agent_binding_check(s);
     ok(res == NAP_RESULT_NOT_INITIALIZED, "expected the binding unbound, got %#x", (unsigned)res);
     agent_binding_create(h.agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &s2);
-    res = agent_binding_initialize(s2, SHA_A, &again);
+    res = agent_binding_initialize(s2, SHA_A, &again, &fake_admin, NULL);
     ok(res == NAP_RESULT_OK, "expected the id bindable again, got %#x", (unsigned)res);
     again.sha_id = SHA_A;
     ok(sha_change(&h, s2) && again.held_size == 0, "expected the cache flushed (nothing held), got %zu bytes",
@@ -617,7 +617,7 @@ static void test_cache_outlives_the_binding_only_when_asked(void)
     free(raw);
 
     /* FlushCache drops A's SoH: A bound again but not asked is "no cached SoH". */
-    agent_binding_initialize(sa, SHA_A, &a);
+    agent_binding_initialize(sa, SHA_A, &a, &fake_admin, NULL);
     res = agent_sha_flush_cache(sa);
     ok(res == NAP_RESULT_OK, "expected FlushCache OK, got %#x", (unsigned)res);
     res = agent_sha_flush_cache(sb);

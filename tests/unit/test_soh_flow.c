@@ -300,7 +300,7 @@ static void test_dead_client_is_unbound_once_and_id_bindable_again(void)
        "expected the other EC unaffected, got %d", harness_binding_state(&h, 2).soh_state);
     res = agent_ec_notify_soh_change_failure(b);
     ok(res == NAP_RESULT_NOT_INITIALIZED, "expected the dead binding uninitialized, got %#x", (unsigned)res);
-    res = agent_binding_initialize(b, 1, &again);
+    res = agent_binding_initialize(b, 1, &again, &fake_admin, NULL);
     ok(res == NAP_RESULT_OK, "expected the id bindable again, got %#x", (unsigned)res);
     agent_binding_destroy(b);
     agent_binding_destroy(b_other);

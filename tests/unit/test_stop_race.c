@@ -92,7 +92,7 @@ static int race_calls_initialize(struct racer *rc)
 
     if (nap_failed(agent_binding_create(a, NAP_COMPONENT_ENFORCEMENT_CLIENT, &b)))
         return 1;
-    r = agent_binding_initialize(b, FRESH_EC_ID, &rc->client);
+    r = agent_binding_initialize(b, FRESH_EC_ID, &rc->client, &fake_admin, NULL);
     stopped = answer(rc, r);
     if (r == NAP_RESULT_OK) {
         ++rc->binds;
@@ -161,14 +161,14 @@ static int race_calls_admin(struct racer *rc)
     stopped |= answer(rc, agent_raise_soh_change(a));
     retry_policy_defaults(&policy);
     stopped |= answer(rc, agent_set_retry_policy(a, &policy));
-    stopped |= answer(rc, agent_unregister(a, NAP_COMPONENT_ENFORCEMENT_CLIENT, ADMIN_ID));
+    stopped |= answer(rc, agent_unregister(a, NAP_COMPONENT_ENFORCEMENT_CLIENT, ADMIN_ID, &fake_admin));
     return stopped;
 }
 
 static int race_calls_rebind(struct racer *rc)
 {
     int stopped = answer(rc, agent_binding_uninitialize(rc->binding));
-    nap_result r = agent_binding_initialize(rc->binding, EC_ID + 2, &rc->client);
+    nap_result r = agent_binding_initialize(rc->binding, EC_ID + 2, &rc->client, &fake_admin, NULL);
 
     stopped |= answer(rc, r);
     if (r == NAP_RESULT_OK)
@@ -252,7 +252,7 @@ static void race_setup(struct race *race, unsigned n)
         if (k != RACE_EC_CALLS && k != RACE_SHA_CALLS && k != RACE_REBIND)
             continue;
         if (agent_binding_create(t->agent, kind, &rc->binding) != NAP_RESULT_OK
-            || agent_binding_initialize(rc->binding, id, &rc->client) != NAP_RESULT_OK)
+            || agent_binding_initialize(rc->binding, id, &rc->client, &fake_admin, NULL) != NAP_RESULT_OK)
             bail("race %u: cannot bind racer %d", n, k);
         rc->client.binding = rc->binding;
         rc->binds = 1;
@@ -289,7 +289,7 @@ static unsigned refusals_missing(struct race *race)
     unsigned missing = 0;
 
     missing += agent_binding_create(a, NAP_COMPONENT_ENFORCEMENT_CLIENT, &fresh) == NAP_RESULT_OK
-               && agent_binding_initialize(fresh, FRESH_EC_ID, &race->racers[RACE_INITIALIZE].client)
+               && agent_binding_initialize(fresh, FRESH_EC_ID, &race->racers[RACE_INITIALIZE].client, &fake_admin, NULL)
                       != NAP_RESULT_SERVICE_NOT_RUNNING;
     agent_binding_destroy(fresh);
     missing += agent_ec_soh_request_taken(ec) != NAP_RESULT_SERVICE_NOT_RUNNING;
@@ -298,7 +298,7 @@ static unsigned refusals_missing(struct race *race)
     missing += agent_sha_notify_soh_change(sha) != NAP_RESULT_SERVICE_NOT_RUNNING;
     missing += agent_binding_uninitialize(sha) != NAP_RESULT_SERVICE_NOT_RUNNING;
     missing += agent_register(a, &reg) != NAP_RESULT_SERVICE_NOT_RUNNING;
-    missing += agent_unregister(a, NAP_COMPONENT_ENFORCEMENT_CLIENT, EC_ID) != NAP_RESULT_SERVICE_NOT_RUNNING;
+    missing += agent_unregister(a, NAP_COMPONENT_ENFORCEMENT_CLIENT, EC_ID, &fake_admin) != NAP_RESULT_SERVICE_NOT_RUNNING;
     missing += agent_snapshot(a, &snapshot) != NAP_RESULT_SERVICE_NOT_RUNNING;
     missing += agent_system_isolation(a, &isolation, &unknown) != NAP_RESULT_SERVICE_NOT_RUNNING;
     missing += agent_raise_soh_change(a) != NAP_RESULT_SERVICE_NOT_RUNNING;

@@ -51,7 +51,7 @@ static struct agent_binding *bind_ec(struct threaded *t, uint32_t id, struct fak
 
     if (agent_register(t->agent, &r) != NAP_RESULT_OK
         || agent_binding_create(t->agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, &b) != NAP_RESULT_OK
-        || agent_binding_initialize(b, id, f) != NAP_RESULT_OK)
+        || agent_binding_initialize(b, id, f, &fake_admin, NULL) != NAP_RESULT_OK)
         tap_bail("cannot bind an EC");
     f->binding = b;
     return b;
@@ -447,7 +447,7 @@ static void test_stop_within_gives_up_on_frozen_clients(void)
     be = bind_ec(&t, 500, &ec);
     if (agent_register(t.agent, &r) != NAP_RESULT_OK
         || agent_binding_create(t.agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &bs) != NAP_RESULT_OK
-        || agent_binding_initialize(bs, 501, &sha) != NAP_RESULT_OK)
+        || agent_binding_initialize(bs, 501, &sha, &fake_admin, NULL) != NAP_RESULT_OK)
         tap_bail("cannot bind an SHA");
     agent_raise_soh_change(t.agent);
     agent_sha_notify_soh_change(bs);
@@ -503,7 +503,7 @@ static void initialize_thread(void *arg)
     struct initialize_call *c = arg;
     uint64_t start = uv_hrtime();
 
-    c->result = agent_binding_initialize(c->binding, c->id, c->client);
+    c->result = agent_binding_initialize(c->binding, c->id, c->client, &fake_admin, NULL);
     c->took_ms = (uv_hrtime() - start) / 1000000;
 }
 
@@ -555,7 +555,7 @@ static void test_live_holder_keeps_its_id(void)
     nap_result res;
 
     holder_pair_setup(&p, 200, FAKE_ANSWER_OK);
-    res = agent_binding_initialize(p.wanting, 200, &p.newcomer);
+    res = agent_binding_initialize(p.wanting, 200, &p.newcomer, &fake_admin, NULL);
     ok(res == NAP_RESULT_ALREADY_INITIALIZED, "a live holder keeps its id: expected ALREADY_INITIALIZED, got %#x",
        (unsigned)res);
     ok(fake_client_count(&p.holder, &p.holder.alive_probes) == 1, "the holder was asked once, got %u",
@@ -564,6 +564,20 @@ static void test_live_holder_keeps_its_id(void)
        "the holder is still bound and not taken for dead");
     ok(events_of(&p.t.events, AGENT_EVENT_INITIALIZE_REFUSED, 200) == 1, "the refusal was reported once, got %u",
        events_of(&p.t.events, AGENT_EVENT_INITIALIZE_REFUSED, 200));
+    /* A burst on the held id: the holder is asked only so often, the rest refused at once. */
+    {
+        uint64_t start = uv_hrtime(), seconds;
+        unsigned refused = 0, probes;
+
+        for (int i = 0; i < 40; ++i)
+            refused += agent_binding_initialize(p.wanting, 200, &p.newcomer, &fake_admin, NULL)
+                       == NAP_RESULT_ALREADY_INITIALIZED;
+        seconds = (uv_hrtime() - start) / 1000000000u + 1;
+        probes = fake_client_count(&p.holder, &p.holder.alive_probes) - 1;
+        ok(refused == 40 && probes <= AGENT_HOLDER_PROBES_PER_SECOND * (seconds + 1),
+           "40 Initialize calls in %llu s: all refused, the holder asked %u times (at most %u a second)",
+           (unsigned long long)seconds, probes, AGENT_HOLDER_PROBES_PER_SECOND);
+    }
     holder_pair_end(&p);
 }
 
@@ -574,7 +588,7 @@ static void test_dead_holder_gives_its_id_up(void)
 
     holder_pair_setup(&p, 201, FAKE_ANSWER_OK);
     fake_client_set(&p.holder, FAKE_ANSWER_DEAD);   /* its process died between calls */
-    res = agent_binding_initialize(p.wanting, 201, &p.newcomer);
+    res = agent_binding_initialize(p.wanting, 201, &p.newcomer, &fake_admin, NULL);
     ok(res == NAP_RESULT_OK, "the id of a dead holder binds again at once: got %#x", (unsigned)res);
     ok(fake_client_wait(&p.holder, fake_client_releases, 1) && p.holder.released_died == 1,
        "the dead holder was released as dead (died %d)", p.holder.released_died);
@@ -598,11 +612,19 @@ static void test_frozen_holder_refuses_after_the_probe_timeout(void)
     agent_raise_soh_change(p.t.agent);
     ok(fake_client_wait(&p.holder, fake_client_frozen, 1), "the holder is frozen inside NotifySoHChange");
     start = uv_hrtime();
-    res = agent_binding_initialize(p.wanting, 202, &p.newcomer);
+    res = agent_binding_initialize(p.wanting, 202, &p.newcomer, &fake_admin, NULL);
     took = (uv_hrtime() - start) / 1000000;
     ok(res == NAP_RESULT_ALREADY_INITIALIZED && took >= AGENT_HOLDER_PROBE_TIMEOUT_MS - 50
            && took < AGENT_HOLDER_PROBE_TIMEOUT_MS + 2000,
        "behind a frozen holder, Initialize is refused after the probe timeout: %#x after %llu ms", (unsigned)res,
+       (unsigned long long)took);
+    /* Its probe is still queued behind the frozen call: another Initialize is refused at once,
+     * nobody waits for a second probe. */
+    start = uv_hrtime();
+    res = agent_binding_initialize(p.wanting, 202, &p.newcomer, &fake_admin, NULL);
+    took = (uv_hrtime() - start) / 1000000;
+    ok(res == NAP_RESULT_ALREADY_INITIALIZED && took < AGENT_HOLDER_PROBE_TIMEOUT_MS / 2,
+       "while its probe is out, the next Initialize is refused at once: %#x after %llu ms", (unsigned)res,
        (unsigned long long)took);
     /* Thawed, the holder answers the probe that waited: the abandoned request is the loop's to free
      * (the sanitizers see a leak or a double free), and the refusal is reported then. */
@@ -611,7 +633,7 @@ static void test_frozen_holder_refuses_after_the_probe_timeout(void)
     ok(fake_client_wait(&p.holder, fake_client_count_alive_probes, 1), "the probe ran once the holder thawed");
     agent_binding_destroy(p.held);   /* waits for every call on the holder, the probe's return included */
     p.held = NULL;
-    ok(events_of(&p.t.events, AGENT_EVENT_INITIALIZE_REFUSED, 202) == 1, "the refusal was reported once, got %u",
+    ok(events_of(&p.t.events, AGENT_EVENT_INITIALIZE_REFUSED, 202) == 2, "each refusal was reported once, got %u",
        events_of(&p.t.events, AGENT_EVENT_INITIALIZE_REFUSED, 202));
     /* The same id with the holder gone binds as usual, from a thread (the timed path). */
     p.call.binding = p.wanting, p.call.id = 202, p.call.client = &p.newcomer;
@@ -671,16 +693,16 @@ static void test_unregister_asks_the_holder_first(void)
     nap_result res;
 
     holder_pair_setup(&p, 205, FAKE_ANSWER_OK);
-    res = agent_unregister(p.t.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 205);
+    res = agent_unregister(p.t.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 205, &fake_admin);
     ok(res == NAP_RESULT_STILL_BOUND && fake_client_count(&p.holder, &p.holder.alive_probes) == 1,
        "unregistering the id of a live holder: STILL_BOUND after asking it once, got %#x", (unsigned)res);
     fake_client_set(&p.holder, FAKE_ANSWER_DEAD);   /* its process died between calls */
-    res = agent_unregister(p.t.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 205);
+    res = agent_unregister(p.t.agent, NAP_COMPONENT_ENFORCEMENT_CLIENT, 205, &fake_admin);
     ok(res == NAP_RESULT_OK, "unregistering the id of a dead holder: it is dropped and the id unregistered, got %#x",
        (unsigned)res);
     ok(fake_client_wait(&p.holder, fake_client_releases, 1) && p.holder.released_died == 1,
        "the dead holder was released as dead");
-    res = agent_binding_initialize(p.wanting, 205, &p.newcomer);
+    res = agent_binding_initialize(p.wanting, 205, &p.newcomer, &fake_admin, NULL);
     ok(res == NAP_RESULT_NOT_REGISTERED, "the id is gone: Initialize answers NOT_REGISTERED, got %#x",
        (unsigned)res);
     holder_pair_end(&p);
