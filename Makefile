@@ -188,6 +188,9 @@ $(TBIN)/%.exe: $(OBJ)/tests/wine/%.o $(GEN_IID_OBJS) $(WIN_SOH_OBJS)
 	@mkdir -p $(TBIN)
 	$(WCC) $(TLDFLAGS) -o $@ $^ $(COM_LIBS)
 
+# The COM security test checks the service's own policy object.
+$(TBIN)/t_com_security.exe: $(OBJ)/service/com_security.o
+
 # The binary compatibility test: one object sees our generated headers, the other only the
 # SDK headers shipped with MinGW-w64; each describes the layouts it sees, main compares.
 $(OBJ)/tests/compat/layout_sdk.o: tests/compat/describe_layout.c tests/compat/layout.h | $(INSTALLED)

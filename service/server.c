@@ -4,29 +4,23 @@
 #include "inproc_factory.h"
 #include "event_log.h"
 #include "events.h"
+#include "com_security.h"
 #include <stdio.h>
-#include <sddl.h>
 
 static DWORD class_cookies[8];
 static BOOL com_ready;
 
-/* Who may call napagent: LocalSystem, Administrators and authenticated users (ECs and SHAs run
- * as services or as the interactive user). COM_RIGHTS_EXECUTE | COM_RIGHTS_EXECUTE_LOCAL. */
-static const WCHAR access_policy[] = L"O:BAG:BAD:(A;;0x3;;;SY)(A;;0x3;;;BA)(A;;0x3;;;AU)";
-
 static HRESULT init_security(void)
 {
-    PSECURITY_DESCRIPTOR sd;
-    HRESULT hr;
+    SECURITY_DESCRIPTOR *sd;
+    HRESULT hr = com_security_policy(&sd);
 
-    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(access_policy, SDDL_REVISION_1, &sd, NULL))
-        return HRESULT_FROM_WIN32(GetLastError());
+    if (FAILED(hr))
+        return hr;
     /* Privacy-level packets; clients may only identify us, never impersonate or delegate;
      * no activate-as-activator, no custom marshalers from clients. */
-    hr = CoInitializeSecurity(sd, -1, NULL, NULL, RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_IMP_LEVEL_IDENTIFY,
-                              NULL, EOAC_DISABLE_AAA | EOAC_NO_CUSTOM_MARSHAL, NULL);
-    LocalFree(sd);
-    return hr;
+    return CoInitializeSecurity(sd, -1, NULL, NULL, RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_IMP_LEVEL_IDENTIFY, NULL,
+                                EOAC_DISABLE_AAA | EOAC_NO_CUSTOM_MARSHAL, NULL);
 }
 
 static HRESULT register_class_objects(void)
