@@ -1,7 +1,10 @@
 /* The chaos client of t_chaos: calls random methods of every NAP class napagent serves, with
  * random (often invalid) arguments, in random order, from one process, and checks that every
  * answer is one the documentation (or the marshalling layer, for what it refuses before the
- * service sees it) allows. Its callbacks misbehave too: random answers, random SoHs.
+ * service sees it) allows. Its callbacks misbehave too: random answers, random SoHs. It also
+ * tries the good clients' ids (t_chaos's), hands back responses to a correlation id it made up
+ * (set on the connection, whose copy proves nothing) and replays answered ones: those must be
+ * refused with NAP_E_MISMATCHED_ID, whatever else is allowed.
  *   probe_chaos.exe CALLS SEED   exit 0 when every answer was allowed; prints the first few that
  *                                were not, and a count per method */
 #include <windows.h>
@@ -12,15 +15,22 @@
 #include <napenforcementclient.h>
 #include <napmanagement.h>
 #include <napsystemhealthagent.h>
+#include "test_soh.h"
 
 /* Ids of the chaos client's own, apart from every other test's (0x780000xx). */
 #define ID_BASE 0x78000000u
+/* An EC of the chaos client's own, bound with one connection all along, for the exchange abuse
+ * (the random calls would seldom give a bound binding a connection of its own). */
+#define ABUSE_EC_ID (ID_BASE + 0x10)
+/* t_chaos's good EC and SHA: somebody else's ids to try. */
+#define OTHERS_EC_ID 0x78100001u
+#define OTHERS_SHA_ID 0x78100101u
 #define ID_POOL 6
 #define BINDINGS 3
 #define CONNECTIONS 8
 
 static ULONG64 rng_state;
-static unsigned bad_answers, calls_made, successes;
+static unsigned bad_answers, calls_made, successes, forgeries, replayed;
 
 static ULONG64 rnd(void)
 {
@@ -61,7 +71,22 @@ static void check(const char *what, HRESULT hr)
 
 static UINT32 random_id(void)
 {
-    return pick(8) ? ID_BASE + pick(ID_POOL) : (UINT32)rnd();
+    switch (pick(16))
+    {
+    case 0: return (UINT32)rnd();
+    case 1: return pick(2) ? OTHERS_EC_ID : OTHERS_SHA_ID;
+    default: return ID_BASE + pick(ID_POOL);
+    }
+}
+
+/* A call that must be refused as not answering the agent's request. */
+static void expect_mismatched(const char *what, HRESULT hr)
+{
+    ++calls_made;
+    if (hr == NAP_E_MISMATCHED_ID)
+        return;
+    if (++bad_answers <= 10)
+        printf("# %s answered %#lx, not NAP_E_MISMATCHED_ID\n", what, hr);
 }
 
 /* ---- misbehaving callbacks ---- */
@@ -246,6 +271,44 @@ static INapEnforcementClientConnection *any_connection(void)
     return (INapEnforcementClientConnection *)c;
 }
 
+static INapEnforcementClientBinding *abuse_ec;
+static INapEnforcementClientConnection2 *abuse_connection;
+
+/* On the abuse EC's connection: a request, then a response to an id of the EC's own making, the
+ * real answer, and that answer again. */
+static void exchange_abuse(void)
+{
+    static BYTE bytes[maxNetworkSoHSize];
+    INapEnforcementClientBinding *ec = abuse_ec;
+    INapEnforcementClientConnection2 *c2 = abuse_connection;
+    INapEnforcementClientConnection *c = (INapEnforcementClientConnection *)c2;
+    NetworkSoH response = {0, bytes};
+    CorrelationId id, forged;
+    BOOL hint;
+    HRESULT hr;
+
+    hr = INapEnforcementClientBinding_GetSoHRequest(ec, c, &hint);
+    check("abuse EC GetSoHRequest", hr);
+    if (FAILED(hr) || FAILED(INapEnforcementClientConnection2_GetCorrelationId(c2, &id)))
+        return;
+    forged = id;
+    forged.connId.Data1 ^= 1 + pick(0xffff);
+    INapEnforcementClientConnection2_SetCorrelationId(c2, forged);
+    response.size = make_test_response(&forged, isolationStateNotRestricted, "", NULL, 0, bytes, sizeof(bytes));
+    INapEnforcementClientConnection2_SetSoHResponse(c2, &response);
+    expect_mismatched("ProcessSoHResponse of a forged answer", INapEnforcementClientBinding_ProcessSoHResponse(ec, c));
+    ++forgeries;
+    response.size = make_test_response(&id, isolationStateNotRestricted, "", NULL, 0, bytes, sizeof(bytes));
+    INapEnforcementClientConnection2_SetSoHResponse(c2, &response);
+    hr = INapEnforcementClientBinding_ProcessSoHResponse(ec, c);
+    check("ProcessSoHResponse of the real answer", hr);
+    if (hr == S_OK)
+    {
+        expect_mismatched("ProcessSoHResponse of a replayed answer", INapEnforcementClientBinding_ProcessSoHResponse(ec, c));
+        ++replayed;
+    }
+}
+
 static void ec_call(void)
 {
     INapEnforcementClientBinding *ec = ecs[pick(BINDINGS)];
@@ -254,9 +317,10 @@ static void ec_call(void)
     BOOL hint;
     HRESULT hr;
 
-    switch (pick(8))
+    switch (pick(9))
     {
     case 0: check("EC Initialize", INapEnforcementClientBinding_Initialize(ec, random_id(), pick(8) ? &ec_callback : NULL)); break;
+    case 6: exchange_abuse(); break;
     case 1: check("EC Uninitialize", INapEnforcementClientBinding_Uninitialize(ec)); break;
     case 2:
         hr = INapEnforcementClientBinding_CreateConnection(ec, &connection);
@@ -400,6 +464,37 @@ int main(int argc, char **argv)
     /* Half the pool enabled, so that some Initialize calls succeed. */
     for (unsigned i = 0; i < ID_POOL; i += 2)
         INapAgentDiagnostics_SetEnforcementClientEnabled(diagnostics, ID_BASE + i, TRUE);
+    {
+        static WCHAR name[] = L"chaos abuse EC";
+        NapComponentRegistrationInfo info;
+        INapEnforcementClientConnection *connection = NULL;
+
+        memset(&info, 0, sizeof(info));
+        info.id = ABUSE_EC_ID;
+        info.friendlyName.length = (UINT16)wcslen(name);
+        info.friendlyName.string = name;
+        info.infoClsid = CLSID_NapClientManagement;
+        hr = INapClientManagement2_RegisterEnforcementClient(management, &info);
+        if (SUCCEEDED(hr))
+            hr = INapAgentDiagnostics_SetEnforcementClientEnabled(diagnostics, ABUSE_EC_ID, TRUE);
+        if (SUCCEEDED(hr))
+            hr = CoCreateInstance(&CLSID_NapEnforcementClientBinding, NULL, CLSCTX_INPROC_SERVER,
+                                  &IID_INapEnforcementClientBinding, (void **)&abuse_ec);
+        if (SUCCEEDED(hr))
+            hr = INapEnforcementClientBinding_Initialize(abuse_ec, ABUSE_EC_ID, &ec_callback);
+        if (SUCCEEDED(hr))
+            hr = INapEnforcementClientBinding_CreateConnection(abuse_ec, &connection);
+        if (SUCCEEDED(hr))
+            hr = INapEnforcementClientConnection_QueryInterface(connection, &IID_INapEnforcementClientConnection2,
+                                                               (void **)&abuse_connection);
+        if (connection)
+            INapEnforcementClientConnection_Release(connection);
+        if (FAILED(hr))
+        {
+            printf("# cannot set up the abuse EC: %#lx\n", hr);
+            return 2;
+        }
+    }
     for (unsigned n = 0; n < calls; ++n)
     {
         switch (pick(10))
@@ -412,6 +507,11 @@ int main(int argc, char **argv)
         }
     }
     /* Leave nothing bound and nothing registered behind. */
+    INapEnforcementClientBinding_NotifyConnectionStateDown(abuse_ec, (INapEnforcementClientConnection *)abuse_connection);
+    INapEnforcementClientConnection2_Release(abuse_connection);
+    INapEnforcementClientBinding_Uninitialize(abuse_ec);
+    INapEnforcementClientBinding_Release(abuse_ec);
+    INapClientManagement2_UnregisterEnforcementClient(management, ABUSE_EC_ID);
     for (int i = 0; i < CONNECTIONS; ++i)
         if (connections[i])
             INapEnforcementClientConnection2_Release(connections[i]);
@@ -430,6 +530,7 @@ int main(int argc, char **argv)
     INapAgentDiagnostics_Release(diagnostics);
     INapClientManagement2_Release(management);
     CoUninitialize();
-    printf("# %u calls (%u succeeded), %u answers outside the documented set\n", calls_made, successes, bad_answers);
+    printf("# %u calls (%u succeeded), %u answers outside the documented set; %u forged and %u replayed responses "
+           "tried\n", calls_made, successes, bad_answers, forgeries, replayed);
     return bad_answers ? 1 : 0;
 }
