@@ -193,6 +193,23 @@ static inline struct agent_binding *harness_bind_ec(struct harness *h, uint32_t 
     return b;
 }
 
+/* Registers and binds an SHA to a fake client, which gives SoHs with that id; returns the binding. */
+static inline struct agent_binding *harness_bind_sha(struct harness *h, uint32_t id, struct fake_client *f)
+{
+    struct nap_registration r = harness_registration(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, id, 1);
+    struct agent_binding *b = NULL;
+
+    f->sha_id = id;
+    if (agent_register(h->agent, &r) != NAP_RESULT_OK
+        || agent_binding_create(h->agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &b) != NAP_RESULT_OK
+        || agent_binding_initialize(b, id, f, &fake_admin, NULL) != NAP_RESULT_OK)
+        tap_bail("harness: cannot bind an SHA");
+    f->binding = b;
+    f->loop_thread = uv_thread_self();
+    f->loop_thread_known = 1;
+    return b;
+}
+
 /* The snapshot entry of a bound id, copied out; kind 0 if not bound. */
 static inline struct agent_snapshot_binding harness_binding_state(struct harness *h, uint32_t id)
 {

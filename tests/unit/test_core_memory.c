@@ -110,12 +110,7 @@ static void test_a_long_soak_leaves_the_heap_where_it_was(void)
 
     harness_setup(&h);
     fake_client_init(&sha_client, FAKE_ANSWER_OK);
-    sha_client.sha_id = SHA_ID;
-    r = harness_registration(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, SHA_ID, 1);
-    if (agent_register(h.agent, &r) != NAP_RESULT_OK
-        || agent_binding_create(h.agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &sha) != NAP_RESULT_OK
-        || agent_binding_initialize(sha, SHA_ID, &sha_client, &fake_admin, NULL) != NAP_RESULT_OK)
-        tap_bail("cannot bind the SHA");
+    sha = harness_bind_sha(&h, SHA_ID, &sha_client);
     for (int i = 0; i < EC_COUNT; ++i) {
         memset(&ecs[i], 0, sizeof(ecs[i]));
         fake_client_init(&ecs[i].client, FAKE_ANSWER_OK);
@@ -162,7 +157,6 @@ static void test_a_frozen_sha_holds_a_bounded_backlog(void)
     struct harness h;
     struct fake_client sha_client, ec;
     struct agent_binding *sha, *e;
-    struct nap_registration r;
     struct agent_snapshot s;
     struct agent_soh_decision decision;
     struct agent_soh_request_params p;
@@ -175,12 +169,7 @@ static void test_a_frozen_sha_holds_a_bounded_backlog(void)
     harness_setup(&h);
     fake_client_init(&sha_client, FAKE_FREEZE);
     fake_client_init(&ec, FAKE_ANSWER_OK);
-    sha_client.sha_id = FROZEN_SHA_ID;
-    r = harness_registration(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, FROZEN_SHA_ID, 1);
-    if (agent_register(h.agent, &r) != NAP_RESULT_OK
-        || agent_binding_create(h.agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &sha) != NAP_RESULT_OK
-        || agent_binding_initialize(sha, FROZEN_SHA_ID, &sha_client, &fake_admin, NULL) != NAP_RESULT_OK)
-        tap_bail("cannot bind the SHA");
+    sha = harness_bind_sha(&h, FROZEN_SHA_ID, &sha_client);
     e = harness_bind_ec(&h, 200, &ec);
     if (agent_ec_connection_created(e, 1) != NAP_RESULT_OK)
         tap_bail("cannot create a connection");

@@ -13,22 +13,6 @@
 #define SHA_C 0x00013783u
 #define NAP_RESULT_NOT_IMPLEMENTED ((nap_result)0x80004001u)
 
-static struct agent_binding *bind_sha(struct harness *h, uint32_t id, struct fake_client *f)
-{
-    struct nap_registration r = harness_registration(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, id, 1);
-    struct agent_binding *b = NULL;
-
-    f->sha_id = id;
-    if (agent_register(h->agent, &r) != NAP_RESULT_OK
-        || agent_binding_create(h->agent, NAP_COMPONENT_SYSTEM_HEALTH_AGENT, &b) != NAP_RESULT_OK
-        || agent_binding_initialize(b, id, f, &fake_admin, NULL) != NAP_RESULT_OK)
-        tap_bail("cannot bind an SHA");
-    f->binding = b;
-    f->loop_thread = uv_thread_self();
-    f->loop_thread_known = 1;
-    return b;
-}
-
 static void register_sha(struct harness *h, uint32_t id)
 {
     struct nap_registration r = harness_registration(NAP_COMPONENT_SYSTEM_HEALTH_AGENT, id, 1);
@@ -77,7 +61,7 @@ static void test_sha_change_asks_the_sha_then_notifies_ecs(void)
     harness_setup(&h);
     fake_client_init(&sha, FAKE_ANSWER_OK);
     fake_client_init(&ec, FAKE_ANSWER_OK);
-    s = bind_sha(&h, SHA_A, &sha);
+    s = harness_bind_sha(&h, SHA_A, &sha);
     e = harness_bind_ec(&h, 1, &ec);
     ok(sha_change(&h, s), "expected the change to settle, got %s", "a timeout");
     ok(fake_client_count(&sha, &sha.soh_requests) == 1 && fake_client_notifications(&ec) == 1,
@@ -129,7 +113,7 @@ static void test_failed_get_soh_request_holds_a_stand_in(void)
     harness_setup(&h);
     fake_client_init(&sha, FAKE_ANSWER_FAILURE);
     fake_client_init(&ec, FAKE_ANSWER_OK);
-    s = bind_sha(&h, SHA_A, &sha);
+    s = harness_bind_sha(&h, SHA_A, &sha);
     e = harness_bind_ec(&h, 1, &ec);
     agent_ec_connection_created(e, 1);
     ok(sha_change(&h, s), "expected the change to settle, got %s", "a timeout");
@@ -169,7 +153,7 @@ static void test_dead_sha_is_dropped_with_its_cache(void)
     fake_client_init(&sha, FAKE_ANSWER_OK);
     fake_client_init(&again, FAKE_ANSWER_OK);
     sha.cache_soh = 1;
-    s = bind_sha(&h, SHA_A, &sha);
+    s = harness_bind_sha(&h, SHA_A, &sha);
     ok(sha_change(&h, s), "expected the first change to settle, got %s", "a timeout");
     fake_client_set(&sha, FAKE_ANSWER_DEAD);
     ok(sha_change(&h, s), "expected the second change to settle, got %s", "a timeout");
@@ -199,7 +183,7 @@ static void test_changes_during_an_ask_fold_into_one_more_ask(void)
 
     harness_setup(&h);
     fake_client_init(&sha, FAKE_FREEZE);
-    s = bind_sha(&h, SHA_A, &sha);
+    s = harness_bind_sha(&h, SHA_A, &sha);
     agent_sha_notify_soh_change(s);
     ok(fake_client_wait(&sha, fake_client_frozen, 1), "expected the SHA frozen in GetSoHRequest, got %u",
        fake_client_frozen(&sha));
@@ -236,9 +220,9 @@ static void test_request_holds_every_registered_sha_in_order(void)
     fake_client_init(&a, FAKE_ANSWER_OK);
     fake_client_init(&c, FAKE_ANSWER_OK);
     fake_client_init(&ec, FAKE_ANSWER_OK);
-    sc = bind_sha(&h, SHA_C, &c);          /* bound, never asked */
+    sc = harness_bind_sha(&h, SHA_C, &c);          /* bound, never asked */
     register_sha(&h, SHA_B);               /* registered, not bound */
-    sa = bind_sha(&h, SHA_A, &a);
+    sa = harness_bind_sha(&h, SHA_A, &a);
     e = harness_bind_ec(&h, 1, &ec);
     res = agent_ec_connection_created(e, 42);
     ok(res == NAP_RESULT_OK, "expected a connection, got %#x", (unsigned)res);
@@ -368,8 +352,8 @@ static void test_an_oversized_soh_does_not_take_the_others_along(void)
     fake_client_init(&small, FAKE_ANSWER_OK);
     fake_client_init(&ec, FAKE_ANSWER_OK);
     big.padding = 1500;   /* SHA A (lower id, first in the request) cannot fit in 1000 bytes */
-    sb = bind_sha(&h, SHA_A, &big);
-    ss = bind_sha(&h, SHA_B, &small);
+    sb = harness_bind_sha(&h, SHA_A, &big);
+    ss = harness_bind_sha(&h, SHA_B, &small);
     e = harness_bind_ec(&h, 1, &ec);
     agent_ec_connection_created(e, 1);
     ok(sha_change(&h, sb) && sha_change(&h, ss), "expected both SHAs' changes to settle, got %s", "a timeout");
@@ -410,7 +394,7 @@ static void test_response_reaches_shas_and_decides(void)
     harness_setup(&h);
     fake_client_init(&a, FAKE_ANSWER_OK);
     fake_client_init(&ec, FAKE_ANSWER_OK);
-    sa = bind_sha(&h, SHA_A, &a);
+    sa = harness_bind_sha(&h, SHA_A, &a);
     register_sha(&h, SHA_B);
     e = harness_bind_ec(&h, 1, &ec);
     agent_ec_connection_created(e, 9);
@@ -502,7 +486,7 @@ static void test_unanswered_requests_are_orphaned(void)
     harness_setup(&h);
     fake_client_init(&a, FAKE_ANSWER_OK);
     fake_client_init(&ec, FAKE_ANSWER_OK);
-    sa = bind_sha(&h, SHA_A, &a);
+    sa = harness_bind_sha(&h, SHA_A, &a);
     e = harness_bind_ec(&h, 1, &ec);
     agent_ec_connection_created(e, 1);
     agent_ec_build_soh_request(e, 1, &p1, &raw, &size, &hint);
@@ -548,7 +532,7 @@ static void test_released_connection_goes_down(void)
     harness_setup(&h);
     fake_client_init(&a, FAKE_ANSWER_OK);
     fake_client_init(&ec, FAKE_ANSWER_OK);
-    sa = bind_sha(&h, SHA_A, &a);
+    sa = harness_bind_sha(&h, SHA_A, &a);
     e = harness_bind_ec(&h, 1, &ec);
     for (uint64_t key = 100; key < 100 + NAP_MAX_CONNECTION_COUNT_PER_ENFORCER; ++key)
         created += agent_ec_connection_created(e, key) == NAP_RESULT_OK;
@@ -598,8 +582,8 @@ static void test_cache_outlives_the_binding_only_when_asked(void)
     fake_client_init(&b, FAKE_ANSWER_OK);
     fake_client_init(&ec, FAKE_ANSWER_OK);
     a.cache_soh = 1;
-    sa = bind_sha(&h, SHA_A, &a);
-    sb = bind_sha(&h, SHA_B, &b);
+    sa = harness_bind_sha(&h, SHA_A, &a);
+    sb = harness_bind_sha(&h, SHA_B, &b);
     e = harness_bind_ec(&h, 1, &ec);
     agent_ec_connection_created(e, 1);
     ok(sha_change(&h, sa) && sha_change(&h, sb), "expected both changes to settle, got %s", "a timeout");
@@ -656,7 +640,7 @@ static void test_sha_calls_may_be_absent(void)
     agent_create(&h.config, &h.deps, &h.loop, &h.agent, NULL);
     fake_client_init(&sha, FAKE_ANSWER_OK);
     fake_client_init(&ec, FAKE_ANSWER_OK);
-    s = bind_sha(&h, SHA_A, &sha);
+    s = harness_bind_sha(&h, SHA_A, &sha);
     e = harness_bind_ec(&h, 1, &ec);
     ok(sha_change(&h, s), "expected the change to settle, got %s", "a timeout");
     ev = last_event(&h.events, AGENT_EVENT_SHA_SOH_FAILED, SHA_A);
