@@ -3,7 +3,12 @@
 # outlives its clients), and always torn down with its wineserver.
 # Usage: wine_prefix_up DIR; ... ; wine_prefix_down (also safe from an EXIT trap).
 
-export WINEDEBUG=${WINEDEBUG:--all}
+# Wine's own errors stay on: a process that failed to start, or a napctl that exited 1 with
+# nothing said (each seen once in a make check), leaves Wine's reason in the test's output. The
+# channels left out print on every run and say nothing about a failure: ole and rpc (calls to
+# dead clients' objects, as the fault tests make), eventlog (Wine's stub prints every event), and
+# what a prefix without a display says at start (winediag, systray, plugplay).
+export WINEDEBUG=${WINEDEBUG:--all,err+all,err-eventlog,err-ole,err-rpc,err-winediag,err-systray,err-plugplay}
 # No Mono or Gecko installation prompts: napagent needs neither.
 export WINEDLLOVERRIDES="mscoree,mshtml="
 export WINEARCH=win64

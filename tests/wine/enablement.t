@@ -15,7 +15,6 @@ NAP_E_ENTITY_DISABLED=0x8027000e
 
 probe() { timeout 120 wine "$PROBE" "$@" 2>/dev/null | tr -d '\r'; }
 answer() { sed -n "s/^$1: //p" <<<"$2"; } # answer STEP OUTPUT: the HRESULT of that step
-napctl() { timeout 120 wine "$NAPCTL" "$@" 2>&1 | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 
 wine net start napagent >/dev/null 2>&1
 probe --unregister "$ID" >/dev/null  # what a failed earlier run may have left

@@ -10,7 +10,6 @@ NAPCTL='C:\napagent\napctl.exe'
 PARAMS='HKLM\System\CurrentControlSet\Services\napagent\Parameters'
 RECORD="$WINEPREFIX/drive_c/napagent/config-events.txt"
 
-napctl() { timeout 120 wine "$NAPCTL" "$@" 2>&1 | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 # param JSON NAME FIELD: one field of one parameter of show config --json ("<undef>" for null).
 param() {
     perl -MJSON::PP -e '

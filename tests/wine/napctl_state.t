@@ -13,7 +13,6 @@ ID=$((ID_HEX))
 SHA_ID=$((ID + 1))
 EC_NAME='Retry Probe "Contoso" \ VPN é'
 
-napctl() { timeout 120 wine "$NAPCTL" "$@" 2>&1 | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 # json_field JSON PERL-EXPRESSION: evaluates the expression on the decoded document ($d), the EC
 # ($ec) and the SHA ($sha); prints the value, or "<undef>" / "<bad json: ...>".
 json_field() {
@@ -142,7 +141,7 @@ out=$(napctl set retry jitter=1001); rc=$?
 out=$(napctl set retry max=1000); rc=$?
 [[ $rc -eq 2 && $out == *"RetryMaxDelayMs"* ]]; ok $? "set retry max below the first delay: exit 2 (got $rc: $out)"
 after=$(json_field "$(napctl show state --json)" 'join ",", map { $d->{retryPolicy}{$_} } sort keys %{$d->{retryPolicy}}')
-[ "$before" = "$after" ]; ok $? "the policy in effect did not change: $after"
+[ "$before" = "$after" ]; ok $? "the policy in effect did not change: $before -> $after"
 
 echo quit >&"${PROBE_IO[1]}"
 expect_line 'done' 30 >/dev/null; ok $? "the probe unbound and unregistered"

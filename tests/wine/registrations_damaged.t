@@ -11,7 +11,6 @@ REGS='HKLM\System\CurrentControlSet\Services\napagent\Registrations'
 RECORD="$WINEPREFIX/drive_c/napagent/damaged-events.txt"
 GOOD=0x76000001
 
-napctl() { timeout 120 wine "$NAPCTL" "$@" 2>&1 | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 recorded() { tr -d '\r' < "$RECORD" 2>/dev/null | grep -c -- "$1"; }
 
 wine "$PROBE" --register $GOOD >/dev/null 2>&1
