@@ -17,6 +17,17 @@ ok() { # ok STATUS "description"   (STATUS 0 = pass, as a shell exit code)
 
 diag() { echo "# $*"; tap_last_diag="$*"; }
 
+# napctl ARGS...: runs $NAPCTL under Wine, its stderr with its stdout, without Windows line ends;
+# returns its exit code. A failure with nothing said is written to stderr: napctl always says why
+# it fails, so that is Wine's failure (seen once: exit 1 and no output for a bad command line).
+napctl() {
+    local out rc
+    out=$(timeout 120 wine "$NAPCTL" "$@" 2>&1 | tr -d '\r'; exit "${PIPESTATUS[0]}"); rc=$?
+    [ -n "$out" ] && printf '%s\n' "$out"
+    [ $rc -ne 0 ] && [ -z "$out" ] && echo "# napctl $*: exit $rc and no output" >&2
+    return $rc
+}
+
 tap_done() { echo "1..$tap_count"; [ "$tap_failed" -eq 0 ]; }
 
 # Registry probes through Wine's own reg.exe: exit 0 when the key (and value) exist.
