@@ -72,9 +72,32 @@ int install_service(void);
 int uninstall_service(void);
 
 /* Diagnostic log: C:\ProgramData\napagent\napagent.log (the event log is for administrators'
- * events; this file is for whoever debugs the service). */
+ * events; this file is for whoever debugs the service). Written only where nobody but SYSTEM
+ * and administrators can have redirected it, never past its cap (service_log.c,
+ * docs/operations.md). */
+#define SERVICE_LOG_FILE_NAME L"napagent.log"
+/* Rotation keeps napagent.log.1 and napagent.log.2. */
+#define SERVICE_LOG_GENERATIONS 2
+/* The cap of napagent.log (Parameters\LogMaxBytes): default, minimum, maximum. */
+#define SERVICE_LOG_DEFAULT_MAX_BYTES (4u << 20)
+#define SERVICE_LOG_MIN_MAX_BYTES (64u << 10)
+#define SERVICE_LOG_MAX_MAX_BYTES (256u << 20)
+/* The folder's DACL, protected (nothing inherited from %ProgramData%): SYSTEM and Administrators
+ * full control, Authenticated Users read, each inherited by the files and folders made in it.
+ * install adds the owner, Administrators. */
+#define SERVICE_LOG_FOLDER_DACL L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;AU)"
 void service_log_open(void);
+/* At the agent's start, once the event log is open: the cap, and the report (event 126) of a
+ * file service_log_open refused. */
+void service_log_configure(DWORD max_bytes);
 void service_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void service_log_close(void);
+/* The log's folder, %ProgramData%\napagent (CSIDL_COMMON_APPDATA); FALSE when unknown. */
+BOOL service_log_folder(WCHAR path[MAX_PATH]);
+/* Whether the file or folder open in `handle` (opened with FILE_FLAG_OPEN_REPARSE_POINT, with
+ * READ_CONTROL and FILE_READ_ATTRIBUTES) may be written by the service: no reparse point, a
+ * folder when `folder` and otherwise a file with one name, owned by SYSTEM, Administrators or the
+ * calling process's account. FALSE with why, for an administrator. */
+BOOL service_log_check_handle(HANDLE handle, BOOL folder, WCHAR *why, size_t why_len);
 
 #endif

@@ -1,4 +1,5 @@
-/* The retry policy from HKLM\SYSTEM\CurrentControlSet\Services\napagent\Parameters. A value
+/* The retry policy (and the service log's cap, LogMaxBytes) from
+ * HKLM\SYSTEM\CurrentControlSet\Services\napagent\Parameters. A value
  * that is missing, of the wrong type, out of range or inconsistent with another gives way to its
  * default: a damaged configuration must never keep the NAP agent from starting, and the
  * administrator hears about it (service log, event 117) instead. The core's own normalization
@@ -54,12 +55,12 @@ static const WCHAR *type_name(DWORD type)
     }
 }
 
-static void read_one(HKEY key, enum parameter_id id, struct parameter_reading *r, struct retry_policy *policy)
+/* One REG_DWORD as the registry holds it: absent, configured (r->value) or invalid (r->problem). */
+static void read_dword(HKEY key, const WCHAR *name, struct parameter_reading *r)
 {
     BYTE data[64];
     DWORD size = sizeof(data), type = REG_NONE;
-    LSTATUS err = key ? RegQueryValueExW(key, parameter_table[id].name, NULL, &type, data, &size)
-                      : ERROR_FILE_NOT_FOUND;
+    LSTATUS err = key ? RegQueryValueExW(key, name, NULL, &type, data, &size) : ERROR_FILE_NOT_FOUND;
 
     memset(r, 0, sizeof(*r));
     if (err == ERROR_FILE_NOT_FOUND)
@@ -74,10 +75,16 @@ static void read_one(HKEY key, enum parameter_id id, struct parameter_reading *r
     else
     {
         memcpy(&r->value, data, sizeof(DWORD));
-        *parameter_field(policy, id) = r->value;
         r->state = PARAMETER_CONFIGURED;
     }
     r->problem[ARRAYSIZE(r->problem) - 1] = 0;
+}
+
+static void read_one(HKEY key, enum parameter_id id, struct parameter_reading *r, struct retry_policy *policy)
+{
+    read_dword(key, parameter_table[id].name, r);
+    if (r->state == PARAMETER_CONFIGURED)
+        *parameter_field(policy, id) = r->value;
 }
 
 void parameters_read(struct parameter_reading readings[PARAMETER_COUNT], struct retry_policy *policy)
@@ -117,10 +124,59 @@ void parameters_read(struct parameter_reading readings[PARAMETER_COUNT], struct 
         *policy = p;
 }
 
+const struct parameter_info parameter_log_max_bytes = {PARAMETER_LOG_MAX_BYTES, SERVICE_LOG_DEFAULT_MAX_BYTES,
+                                                        SERVICE_LOG_MIN_MAX_BYTES, SERVICE_LOG_MAX_MAX_BYTES};
+
+void parameters_read_log_max_bytes(struct parameter_reading *r)
+{
+    const struct parameter_info *info = &parameter_log_max_bytes;
+    HKEY key = NULL;
+
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, NAPAGENT_PARAMETERS_KEY, 0, KEY_QUERY_VALUE, &key))
+        key = NULL;
+    read_dword(key, info->name, r);
+    if (key)
+        RegCloseKey(key);
+    r->used = info->default_value;
+    if (r->state != PARAMETER_CONFIGURED)
+        return;
+    if (r->value >= info->minimum && r->value <= info->maximum)
+    {
+        r->used = r->value;
+        return;
+    }
+    r->state = PARAMETER_INVALID;
+    _snwprintf(r->problem, ARRAYSIZE(r->problem), L"%lu is out of range (%lu to %lu)", r->value, info->minimum,
+               info->maximum);
+    r->problem[ARRAYSIZE(r->problem) - 1] = 0;
+}
+
+/* The service log's cap, handed to the log (which also reports then what it refused to write:
+ * the event log is open by now). */
+static void load_log_max_bytes(void)
+{
+    struct parameter_reading r;
+    WCHAR used[48];
+    const WCHAR *strings[3] = {PARAMETER_LOG_MAX_BYTES, r.problem, used};
+
+    parameters_read_log_max_bytes(&r);
+    if (r.state == PARAMETER_INVALID)
+    {
+        _snwprintf(used, ARRAYSIZE(used), L"%lu (the default)", r.used);
+        used[ARRAYSIZE(used) - 1] = 0;
+        service_log("configuration: %ls: %ls; using %ls", PARAMETER_LOG_MAX_BYTES, r.problem, used);
+        event_log_report(EVENTLOG_WARNING_TYPE, NAPAGENT_EVENT_BAD_CONFIGURATION_VALUE, 3, strings);
+    }
+    service_log_configure(r.used);
+    service_log("service log: at most %lu bytes, then rotated (%d older files kept)", r.used,
+                SERVICE_LOG_GENERATIONS);
+}
+
 void parameters_load(struct agent_config *config)
 {
     struct parameter_reading readings[PARAMETER_COUNT];
 
+    load_log_max_bytes();
     parameters_read(readings, &config->retry);
     for (int id = 0; id < PARAMETER_COUNT; id++)
     {

@@ -1,5 +1,6 @@
 /* The service's configuration in HKLM\SYSTEM\CurrentControlSet\Services\napagent\Parameters
- * (docs/operations.md): the retry policy, one REG_DWORD per field. */
+ * (docs/operations.md): the retry policy, one REG_DWORD per field; the event record file; the
+ * service log's cap. */
 #ifndef NAPAGENT_PARAMETERS_H
 #define NAPAGENT_PARAMETERS_H
 
@@ -56,14 +57,21 @@ struct record_file_reading
 };
 void parameters_read_record_file(struct record_file_reading *reading);
 
+/* The service log's cap in bytes (REG_DWORD, read at start; out of range or of another type: the
+ * default, and event 117). */
+#define PARAMETER_LOG_MAX_BYTES L"LogMaxBytes"
+extern const struct parameter_info parameter_log_max_bytes;
+/* LogMaxBytes as the registry holds it now; reading->used is what a service started now uses. */
+void parameters_read_log_max_bytes(struct parameter_reading *reading);
+
 /* The policy field a parameter sets. */
 uint32_t *parameter_field(struct retry_policy *policy, enum parameter_id id);
 
 /* Reads every value now. *policy (may be NULL) receives the valid policy they make: an invalid
  * value gives way to its default, never failing. */
 void parameters_read(struct parameter_reading readings[PARAMETER_COUNT], struct retry_policy *policy);
-/* At service start: config->retry from the registry; each invalid value is logged and reported
- * (event 117). */
+/* At service start: config->retry from the registry, and the service log's cap (handed to
+ * service_log_configure); each invalid value is logged and reported (event 117). */
 void parameters_load(struct agent_config *config);
 /* Writes the fields of `policy` whose parameter_id bits (1 << id) are in `which`. */
 HRESULT parameters_write_retry(unsigned which, const struct retry_policy *policy);
