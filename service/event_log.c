@@ -21,7 +21,11 @@ void event_log_open(void)
 {
     struct record_file_reading reading;
 
-    InitializeCriticalSection(&record_lock);
+    static BOOL lock_ready;
+
+    if (!lock_ready)
+        InitializeCriticalSection(&record_lock);
+    lock_ready = TRUE;
     event_source = RegisterEventSourceW(NULL, NAPAGENT_SERVICE_NAME);
     parameters_read_record_file(&reading);
     if (reading.state == PARAMETER_CONFIGURED)
@@ -57,7 +61,8 @@ void event_log_close(void)
     record_file = NULL;
     record_path[0] = 0;
     LeaveCriticalSection(&record_lock);
-    DeleteCriticalSection(&record_lock);
+    /* The lock stays: a thread the stop gave up on (a frozen client's) may still report an event
+     * after this, and the process exits next anyway. */
     component_names_clear();
 }
 
