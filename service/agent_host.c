@@ -6,6 +6,7 @@
 #include "client_handle.h"
 #include "event_log.h"
 #include "sha_calls.h"
+#include "nap_values.h"
 #include "events.h"
 #include <stdio.h>
 #include <napenforcementclient.h>
@@ -19,6 +20,13 @@ _Static_assert(NAP_RESULT_SERVICE_NOT_RUNNING == NAP_E_SERVICE_NOT_RUNNING, "cor
 _Static_assert(NAP_RESULT_ALREADY_INITIALIZED == HRESULT_FROM_WIN32(ERROR_ALREADY_INITIALIZED), "core results");
 _Static_assert(NAP_RESULT_RPC_SERVER_UNAVAILABLE == HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE), "core results");
 _Static_assert(NAP_RESULT_RPC_DISCONNECTED == RPC_E_DISCONNECTED, "core results are HRESULTs");
+_Static_assert(NAP_RESULT_ACCESS_DENIED == E_ACCESSDENIED, "core results are HRESULTs");
+_Static_assert(ISOLATION_NOT_RESTRICTED == isolationStateNotRestricted && ISOLATION_IN_PROBATION == isolationStateInProbation
+                   && ISOLATION_RESTRICTED == isolationStateRestrictedAccess, "naptypes.h IsolationState");
+_Static_assert(FAILURE_CATEGORY_CLIENT_COMPONENT == failureCategoryClientComponent
+                   && FAILURE_CATEGORY_CLIENT_COMMUNICATION == failureCategoryClientCommunication,
+               "naptypes.h FailureCategory");
+_Static_assert(SHA_FIXUP == shaFixup, "naptypes.h SoHRequest flags");
 
 static struct agent *core;
 

@@ -11,10 +11,7 @@
 #include <string.h>
 
 #include "agent_internal.h"
-
-#define ISOLATION_NOT_RESTRICTED 1u
-#define ISOLATION_IN_PROBATION 2u
-#define ISOLATION_RESTRICTED 3u
+#include "nap_values.h"
 
 nap_result connection_table_add(struct bound_client *ec, uint64_t key)
 {

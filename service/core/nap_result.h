@@ -31,6 +31,7 @@ typedef int32_t nap_result;
 #define NAP_RESULT_OUT_OF_MEMORY          ((nap_result)0x8007000Eu)
 #define NAP_RESULT_NULL_POINTER           ((nap_result)0x80004003u)
 #define NAP_RESULT_GENERIC_FAILURE        ((nap_result)0x80004005u)
+#define NAP_RESULT_NOT_IMPLEMENTED        ((nap_result)0x80004001u)
 
 /* Transport failures of an outgoing call: the client process is gone or going. */
 #define NAP_RESULT_RPC_SERVER_UNAVAILABLE ((nap_result)0x800706BAu) /* also "drop me" from an EC */

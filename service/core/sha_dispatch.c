@@ -14,12 +14,7 @@
 #include <string.h>
 
 #include "agent_internal.h"
-
-#define NAP_RESULT_NOT_IMPLEMENTED ((nap_result)0x80004001u)
-
-/* naptypes.h FailureCategory values used by the stand-ins. */
-#define FAILURE_CATEGORY_CLIENT_COMPONENT 2u
-#define FAILURE_CATEGORY_CLIENT_COMMUNICATION 3u
+#include "nap_values.h"
 
 static void job_free(struct sha_job *j)
 {

@@ -16,13 +16,8 @@
 #include <string.h>
 
 #include "agent_internal.h"
+#include "nap_values.h"
 #include "soh_message.h"
-
-#define FAILURE_CATEGORY_CLIENT_COMPONENT 2u
-#define FAILURE_CATEGORY_CLIENT_COMMUNICATION 3u
-#define ISOLATION_NOT_RESTRICTED 1u
-#define ISOLATION_IN_PROBATION 2u
-#define SHA_FIXUP 0x1u
 
 nap_result soh_exchange_stand_in(uint32_t sha_id, uint8_t failure_category, nap_result error,
                                  uint8_t **soh, size_t *size)
