@@ -233,7 +233,7 @@ SOAK_SECONDS ?= 600
 SOAK_CLIENTS ?= 4
 # SOAK_HOLD=S: on a stall, keep the processes for S seconds so that winedbg can attach.
 SOAK_HOLD ?=
-soak: $(PROGRAMS) $(TBIN)/t_soak.exe $(TBIN)/probe_soak_ec.exe
+soak: $(PROGRAMS) $(TBIN)/t_soak.exe $(TBIN)/probe_soak_ec.exe $(TBIN)/probe_victim.exe
 	@NAPAGENT_SOAK_SECONDS=$(SOAK_SECONDS) NAPAGENT_SOAK_CLIENTS=$(SOAK_CLIENTS) NAPAGENT_SOAK_HOLD=$(SOAK_HOLD) \
 		NAPAGENT_TEST_TIMEOUT=$$(($(SOAK_SECONDS) + 300 + $(or $(SOAK_HOLD),0))) NAPAGENT_TEST_PREFIX=build/wine/soak \
 		tests/wine/run-tests.sh -v $(TBIN)/t_soak.exe

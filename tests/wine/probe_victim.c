@@ -1,12 +1,16 @@
 /* A client for t_random_kills to kill: binds ID as an EC or an SHA and keeps busy with ordinary
  * work until it is killed, recording in the driver's shared memory where it is at every moment,
  * so that the driver can tell where each kill landed.
- *   probe_victim.exe ec|sha ID SHARED_MEMORY_NAME READY_EVENT SEED
+ *   probe_victim.exe ec|sha|quiet-sha ID SHARED_MEMORY_NAME READY_EVENT SEED DRIVER_PID
  * As an EC: a second connection created and brought down, GetSoHRequest, NotifySoHChangeFailure (a retry
  * pending), and inside NotifySoHChange either of those or a short sleep. As an SHA:
- * NotifySoHChange and FlushCache, and inside GetSoHRequest the SoH set and a short sleep.
+ * NotifySoHChange and FlushCache, and inside GetSoHRequest the SoH set and a short sleep. A
+ * quiet SHA (the mixed soak's) never reports a change, for which the agent would owe the soak's
+ * ECs a notification: it reads the isolation state and flushes its cache, and stays a little in
+ * the agent's isolation and orphan notices, so that kills land there too.
  * Initialize is retried while the id is still held (by the victim killed before it); exit 1 when
- * it cannot bind within 10 s. */
+ * it cannot bind within 10 s. It also ends when its driver does: a victim that outlived a driver
+ * killed for its time limit would hold prove's output pipe open (seen with the soak's victims). */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +71,29 @@ static HRESULT WINAPI victim_GetSoHRequest(INapSystemHealthAgentCallback *iface,
     return hr;
 }
 
+/* The agent's notices to a quiet SHA: a short stay. */
+static void notice(void)
+{
+    enter(&state->in_callback);
+    Sleep(next_random(&callback_rng) % 10);
+    InterlockedIncrement(&state->callbacks);
+    leave(&state->in_callback);
+}
+
+static HRESULT WINAPI victim_NotifySystemIsolationStateChange(INapSystemHealthAgentCallback *iface)
+{
+    (void)iface;
+    notice();
+    return S_OK;
+}
+
+static HRESULT WINAPI victim_NotifyOrphanedSoHRequest(INapSystemHealthAgentCallback *iface, const CorrelationId *id)
+{
+    (void)iface, (void)id;
+    notice();
+    return S_OK;
+}
+
 static INapSystemHealthAgentCallbackVtbl victim_sha_vtbl;
 static INapSystemHealthAgentCallback victim_sha = {&victim_sha_vtbl};
 
@@ -124,27 +151,45 @@ static void ec_step(void)
     }
 }
 
-static void sha_step(INapSystemHealthAgentBinding *binding)
+static void sha_step(INapSystemHealthAgentBinding *binding, BOOL quiet)
 {
-    if (next_random(&main_rng) % 8)
-        INapSystemHealthAgentBinding_NotifySoHChange(binding);
-    else
+    IsolationInfo *info = NULL;
+    BOOL unknown;
+
+    if (next_random(&main_rng) % 8 == 0)
         INapSystemHealthAgentBinding_FlushCache(binding);
+    else if (!quiet)
+        INapSystemHealthAgentBinding_NotifySoHChange(binding);
+    else if (SUCCEEDED(INapSystemHealthAgentBinding_GetSystemIsolationInfo(binding, &info, &unknown)) && info)
+    {
+        CoTaskMemFree(info->failureUrl.string);
+        CoTaskMemFree(info);
+    }
+}
+
+static DWORD WINAPI watch_driver(void *driver)
+{
+    WaitForSingleObject(driver, INFINITE);
+    ExitProcess(3);
 }
 
 int main(int argc, char **argv)
 {
     INapSystemHealthAgentBinding *sha_binding = NULL;
-    HANDLE mapping, ready;
-    BOOL ec;
+    HANDLE mapping, ready, driver;
+    BOOL ec, quiet;
     UINT32 id;
     HRESULT hr;
 
-    if (argc != 6 || (strcmp(argv[1], "ec") && strcmp(argv[1], "sha")))
+    if (argc != 7 || (strcmp(argv[1], "ec") && strcmp(argv[1], "sha") && strcmp(argv[1], "quiet-sha")))
     {
-        fprintf(stderr, "usage: probe_victim ec|sha ID SHARED_MEMORY_NAME READY_EVENT SEED\n");
+        fprintf(stderr, "usage: probe_victim ec|sha|quiet-sha ID SHARED_MEMORY_NAME READY_EVENT SEED DRIVER_PID\n");
         return 2;
     }
+    quiet = !strcmp(argv[1], "quiet-sha");
+    if (!(driver = OpenProcess(SYNCHRONIZE, FALSE, (DWORD)strtoul(argv[6], NULL, 0)))
+        || !CreateThread(NULL, 0, watch_driver, driver, 0, NULL))
+        return 2;
     ec = !strcmp(argv[1], "ec");
     id = (UINT32)strtoul(argv[2], NULL, 0);
     main_rng = (UINT32)strtoul(argv[5], NULL, 0);
@@ -156,6 +201,11 @@ int main(int argc, char **argv)
         return 2;
     victim_sha_vtbl = sha_callback_vtbl;
     victim_sha_vtbl.GetSoHRequest = victim_GetSoHRequest;
+    if (quiet)
+    {
+        victim_sha_vtbl.NotifySystemIsolationStateChange = victim_NotifySystemIsolationStateChange;
+        victim_sha_vtbl.NotifyOrphanedSoHRequest = victim_NotifyOrphanedSoHRequest;
+    }
     sha_callback_id = id;
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     enter(&state->in_call);
@@ -174,7 +224,7 @@ int main(int argc, char **argv)
         if (ec)
             ec_step();
         else
-            sha_step(sha_binding);
+            sha_step(sha_binding, quiet);
         InterlockedIncrement(&state->calls);
         leave(&state->in_call);
     }

@@ -63,8 +63,8 @@ static BOOL start_victim(struct victim *v, BOOL ec, unsigned n)
                                     map_name);
     v->state = v->mapping ? MapViewOfFile(v->mapping, FILE_MAP_WRITE, 0, 0, sizeof(struct victim_state)) : NULL;
     ready = CreateEventA(NULL, TRUE, FALSE, ready_name);
-    snprintf(args, sizeof(args), "%s %#x %s %s %u", ec ? "ec" : "sha", ec ? VICTIM_EC_ID : VICTIM_SHA_ID, map_name,
-             ready_name, next_random());
+    snprintf(args, sizeof(args), "%s %#x %s %s %u %lu", ec ? "ec" : "sha", ec ? VICTIM_EC_ID : VICTIM_SHA_ID, map_name,
+             ready_name, next_random(), GetCurrentProcessId());
     if (!v->state || !ready)
         diag_stderr("victim %u: no shared state or ready event: error %lu", n, GetLastError());
     /* Process creation is not what is tested. A CI run once had a victim fail at once, before

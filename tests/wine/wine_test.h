@@ -77,23 +77,38 @@ static inline BOOL service_start_and_wait(void)
     return status.dwCurrentState == SERVICE_RUNNING;
 }
 
-/* Puts the service in the STOPPED state a test starts from; TRUE when it got there. */
+/* Stops the service; TRUE once the service process that was stopped has ended. Not "once STOPPED
+ * was seen": a client's activation arriving during the stop starts the service again the moment
+ * it is STOPPED, which a poll can miss altogether (seen in the mixed soak: stopped and running
+ * again 178 ms later). */
 static inline BOOL service_stop_and_wait(void)
 {
     SC_HANDLE service = open_napagent(SERVICE_STOP | SERVICE_QUERY_STATUS);
+    SERVICE_STATUS_PROCESS before = {0};
     SERVICE_STATUS status = {0};
+    HANDLE process = NULL;
+    DWORD size;
+    BOOL ended = FALSE;
 
     if (!service)
         return FALSE;
+    if (QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, (BYTE *)&before, sizeof(before), &size)
+        && before.dwProcessId)
+        process = OpenProcess(SYNCHRONIZE, FALSE, before.dwProcessId);
     ControlService(service, SERVICE_CONTROL_STOP, &status);
-    for (int waited = 0; waited < 10000; waited += 20)
-    {
-        if (!QueryServiceStatus(service, &status) || status.dwCurrentState == SERVICE_STOPPED)
-            break;
-        Sleep(20);
-    }
+    if (process)
+        ended = WaitForSingleObject(process, 15000) == WAIT_OBJECT_0;
+    else
+        for (int waited = 0; !ended && waited < 15000; waited += 20)
+        {
+            ended = !QueryServiceStatus(service, &status) || status.dwCurrentState == SERVICE_STOPPED;
+            if (!ended)
+                Sleep(20);
+        }
+    if (process)
+        CloseHandle(process);
     CloseServiceHandle(service);
-    return status.dwCurrentState == SERVICE_STOPPED;
+    return ended;
 }
 
 #endif
