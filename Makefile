@@ -218,7 +218,7 @@ check-wine: $(PROGRAMS) $(DEMO_PROGRAMS) $(WINE_TEST_PROGRAMS) $(WINE_TEST_HELPE
 # Once built, nothing is left to do: make -q calls every program make check needs up to date.
 CHECK_PROGRAMS := $(PROGRAMS) $(DEMO_PROGRAMS) $(WINE_TEST_PROGRAMS) $(WINE_TEST_HELPERS) $(NATIVE_TESTS)
 check-up-to-date: $(CHECK_PROGRAMS)
-	@MAKE="$(MAKE)" tests/build/nothing-to-do.sh $(CHECK_PROGRAMS)
+	@MAKE="$(MAKE)" tests/make/nothing-to-do.sh $(CHECK_PROGRAMS)
 
 # make check builds everything in parallel, then runs its phases one after the other: the Wine
 # tests are timing-sensitive and must not share the cores with a build or the native tests.

@@ -2,7 +2,7 @@
 # make check's build test: once everything is built, nothing is left to do. A rule that never
 # writes its target, or an output written twice in one build, would recompile and relink on
 # every make, and make -q would never call the build up to date.
-# Usage: tests/build/nothing-to-do.sh TARGET...   (right after building them; make is $MAKE)
+# Usage: tests/make/nothing-to-do.sh TARGET...   (right after building them; make is $MAKE)
 set -uo pipefail
 make=${MAKE:-make}
 if "$make" --no-print-directory -q "$@"; then
